@@ -1,0 +1,65 @@
+package dev.berth.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The raw downcalls, each created on first use. Calls that can fail capture errno through
+ * {@link Linker.Option#captureCallState}, because the JVM may clobber errno between the
+ * downcall and any later read.
+ */
+final class LibC {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+
+    private LibC() {}
+
+    private static MethodHandle handle(String name, FunctionDescriptor fd, boolean errno) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return errno
+                ? LINKER.downcallHandle(symbol, fd, Linker.Option.captureCallState("errno"))
+                : LINKER.downcallHandle(symbol, fd);
+    }
+
+    private static final class Kill {
+        static final MethodHandle H = handle("kill",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), true);
+    }
+
+    private static final class StrError {
+        static final MethodHandle H = handle("strerror",
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT), false);
+    }
+
+    static void kill(int pid, int signal) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) Kill.H.invokeExact(state, pid, signal);
+            if (rc != 0) {
+                throw new ErrnoException("kill", (int) ERRNO.get(state, 0L));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("kill downcall failed", t);
+        }
+    }
+
+    static String strerror(int errno) {
+        try {
+            MemorySegment p = (MemorySegment) StrError.H.invokeExact(errno);
+            return p.equals(MemorySegment.NULL) ? null : p.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+}

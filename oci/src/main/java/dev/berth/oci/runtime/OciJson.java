@@ -1,0 +1,125 @@
+package dev.berth.oci.runtime;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The one JSON mapping for the runtime spec's documents: {@code config.json} ({@link Spec}),
+ * the container {@link State} and the runtime {@link Features}.
+ *
+ * <p>Reading follows the spec's rules for runtimes: unknown properties are ignored
+ * (config.md, "Extensibility"), but values of a known property must have the JSON type the
+ * spec gives them. Jackson's lenient coercions are turned off so that {@code "uid": "1"} or
+ * {@code "uid": 1.5} is an error here as it is in runc (Go's {@code encoding/json}), instead of
+ * a config that works with Berth and nowhere else. Every reading error becomes one
+ * {@link InvalidSpecException} line that names the document and the field:
+ * {@code config.json: process.user.uid: expected a number, got "x"}.
+ *
+ * <p>Writing omits null (absent) fields, so a spec read and written back keeps its shape.
+ * The mapper is shared and immutable after construction; all methods are thread-safe.
+ */
+public final class OciJson {
+    private static final ObjectMapper MAPPER = newMapper();
+
+    private OciJson() {}
+
+    private static ObjectMapper newMapper() {
+        JsonMapper mapper = JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .defaultPropertyInclusion(JsonInclude.Value.construct(
+                        JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+                .build();
+        // A number or boolean where a string belongs ("hostname": 5) is a type error, not "5".
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        // "" is not an empty list or object, and not an absent number.
+        for (LogicalType type : new LogicalType[] {
+                LogicalType.Collection, LogicalType.Map, LogicalType.POJO, LogicalType.Integer}) {
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+        return mapper;
+    }
+
+    /** Reads a bundle's {@code config.json}; errors name the file by its name. */
+    public static Spec readSpec(Path configJson) throws IOException, InvalidSpecException {
+        return read(Files.readAllBytes(configJson), Spec.class, configJson.getFileName().toString());
+    }
+
+    /** Reads {@code config.json} content; errors name it {@code config.json}. */
+    public static Spec readSpec(byte[] json) throws InvalidSpecException {
+        return read(json, Spec.class, "config.json");
+    }
+
+    /** Reads a container state as {@code runc state} prints it. */
+    public static State readState(byte[] json) throws InvalidSpecException {
+        return read(json, State.class, "state.json");
+    }
+
+    /** Reads a features document as {@code runc features} prints it. */
+    public static Features readFeatures(byte[] json) throws InvalidSpecException {
+        return read(json, Features.class, "features.json");
+    }
+
+    /**
+     * Reads any of this package's types. {@code source} names the document in error messages
+     * ({@code "config.json"}).
+     */
+    public static <T> T read(byte[] json, Class<T> type, String source) throws InvalidSpecException {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JacksonException e) {
+            throw JsonErrors.translate(source, e);
+        } catch (IOException e) {
+            // Reading from a byte array does no I/O; anything else is a bug in Jackson or here.
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes compact JSON (the form kept on disk and sent over pipes). */
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            // Our records always serialise; a failure here is a programming error.
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Writes indented JSON with a trailing newline, for people ({@code berth-runtime spec}). */
+    public static String writePretty(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * A copy of the configured mapper, for callers that embed these types in their own
+     * documents (the daemon's container records). It is a copy so that no caller can change how
+     * everyone else reads {@code config.json}; make it once and keep it.
+     */
+    public static ObjectMapper mapper() {
+        return MAPPER.copy();
+    }
+}

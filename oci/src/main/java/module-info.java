@@ -1,0 +1,14 @@
+/**
+ * Berth's models of the OCI specifications and their JSON mapping. Nothing here touches the
+ * kernel or another Berth module, so every other module may depend on it.
+ */
+module dev.berth.oci {
+    // transitive: OciJson.mapper() hands out an ObjectMapper, and the records carry Jackson
+    // annotations, so users of this module need Jackson's types too.
+    requires transitive com.fasterxml.jackson.databind;
+
+    exports dev.berth.oci.runtime;
+
+    // Jackson reads record components and calls canonical constructors reflectively.
+    opens dev.berth.oci.runtime to com.fasterxml.jackson.databind;
+}

@@ -1,0 +1,142 @@
+package dev.berth.runtime.container;
+
+import dev.berth.oci.runtime.InvalidSpecException;
+import dev.berth.oci.runtime.OciJson;
+import dev.berth.oci.runtime.Spec;
+import dev.berth.oci.runtime.SpecValidator;
+import dev.berth.runtime.ProcInfo;
+import dev.berth.runtime.RuntimeFailure;
+import dev.berth.runtime.plan.HostFacts;
+import dev.berth.runtime.plan.LaunchPlan;
+import dev.berth.runtime.plan.PlanException;
+import dev.berth.runtime.plan.PlanRequest;
+import dev.berth.runtime.plan.SpecPlanner;
+import dev.berth.runtime.state.AtomicFile;
+import dev.berth.runtime.state.ContainerRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code create}: validates the bundle, plans the launch and runs it up to the exec fifo (or,
+ * for {@code run}, up to the exec under a monitoring shim). Everything is checked before
+ * anything is created, and a failure midway removes what was made: the process, its cgroups
+ * and the state directory.
+ */
+public final class Create {
+    /** How to create: the runc flags that shape a launch. */
+    public record Options(String id, Path bundle, Path pidFile, Path consoleSocket, boolean noPivot,
+            int preserveFds, boolean monitor, boolean waitOnFifo) {}
+
+    private final RuntimeContext ctx;
+
+    public Create(RuntimeContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Creates the container; in monitor mode the returned launch still holds its shim. */
+    public Launch.Started create(Options o) throws RuntimeFailure, IOException {
+        dev.berth.runtime.state.StateStore.checkId(o.id());
+        Path bundle = o.bundle().toAbsolutePath().normalize();
+        Spec spec = readSpec(bundle);
+        Path rootfs = bundle.resolve(spec.root().path()).normalize();
+        try {
+            SpecValidator.validate(spec, bundle);
+            SpecValidator.validateArgs0(spec, rootfs);
+        } catch (InvalidSpecException e) {
+            throw new RuntimeFailure(e.getMessage(), e);
+        }
+        if (spec.process().isTerminal() && o.consoleSocket() == null && !o.monitor()) {
+            throw new RuntimeFailure("cannot allocate tty if berth-runtime will detach without setting console socket");
+        }
+        if (!spec.process().isTerminal() && o.consoleSocket() != null) {
+            throw new RuntimeFailure("cannot use console socket if berth-runtime will not detach or allocate tty");
+        }
+        var seccomp = Seccomp.compile(spec);
+        HostFacts host = HostFacts.read();
+        String cgroupPath = CgroupSetup.pathFor(spec, o.id());
+        var cgroupHost = CgroupSetup.host();
+
+        Path dir;
+        try {
+            dir = ctx.store().reserve(o.id());
+        } catch (FileAlreadyExistsException e) {
+            throw new RuntimeFailure(e.getMessage());
+        }
+        Cgroup cgroup = null;
+        boolean done = false;
+        try {
+            Path fifo = o.waitOnFifo() ? dir.resolve("exec.fifo") : null;
+            Path exit = o.monitor() ? dir.resolve("exit") : null;
+            PlanRequest req = new PlanRequest(spec, rootfs, fifo, exit, o.consoleSocket(), o.noPivot(),
+                    o.preserveFds(), seccomp == null ? null : seccomp.program(),
+                    seccomp == null ? 0 : seccomp.flags(), cgroupHost.mountsFor(cgroupPath));
+            LaunchPlan plan;
+            try {
+                plan = new SpecPlanner(host).plan(req, bundle);
+            } catch (PlanException e) {
+                throw new RuntimeFailure(e.getMessage(), e);
+            }
+            cgroup = cgroupHost.create(cgroupPath, spec.linux() == null ? null : spec.linux().resources());
+            final Cgroup cg = cgroup;
+            String created = Instant.now().toString();
+            Launch.Started started = Launch.start(ctx, plan, ctx.socketPath(dir, "init.sock"),
+                    pid -> atSyncPoint(spec, bundle, o.id(), cg, pid),
+                    ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT,
+                    ProcessBuilder.Redirect.INHERIT);
+            ContainerRecord record = new ContainerRecord(o.id(), bundle.toString(), rootfs.toString(),
+                    started.pid(), ProcInfo.startTime(started.pid()), created, "", cgroupPath,
+                    o.monitor(), spec.annotations());
+            ctx.store().saveSpec(o.id(), spec);
+            ctx.store().save(record);
+            if (o.pidFile() != null) {
+                writePidFile(o.pidFile(), started.pid());
+            }
+            done = true;
+            return started;
+        } finally {
+            if (!done) {
+                if (cgroup != null) {
+                    cgroup.destroyQuietly();
+                }
+                ctx.store().remove(o.id());
+            }
+        }
+    }
+
+    /** Sync point 1: the process exists and waits. Place it, map its ids, run the runtime's hooks. */
+    private List<String> atSyncPoint(Spec spec, Path bundle, String id, Cgroup cgroup, int pid)
+            throws RuntimeFailure, IOException {
+        cgroup.add(pid);
+        IdMaps.write(spec, pid);
+        var hooks = spec.hooks();
+        if (hooks != null) {
+            String creating = Hooks.state(spec, id, "creating", pid, bundle);
+            Hooks.run("prestart", hooks.prestart(), creating);
+            Hooks.run("createRuntime", hooks.createRuntime(), creating);
+        }
+        return List.of(Hooks.state(spec, id, "creating", pid, bundle), Hooks.state(spec, id, "created", pid, bundle));
+    }
+
+    static Spec readSpec(Path bundle) throws RuntimeFailure, IOException {
+        Path config = bundle.resolve("config.json");
+        try {
+            return OciJson.readSpec(config);
+        } catch (NoSuchFileException e) {
+            throw new RuntimeFailure("config.json: " + config + " does not exist");
+        } catch (InvalidSpecException e) {
+            throw new RuntimeFailure(e.getMessage(), e);
+        }
+    }
+
+    static void writePidFile(Path pidFile, int pid) throws IOException {
+        Path abs = pidFile.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        AtomicFile.write(abs, Integer.toString(pid).getBytes(StandardCharsets.US_ASCII));
+    }
+}

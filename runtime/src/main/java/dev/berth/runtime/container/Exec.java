@@ -1,0 +1,144 @@
+package dev.berth.runtime.container;
+
+import dev.berth.oci.runtime.Linux;
+import dev.berth.oci.runtime.NamespaceType;
+import dev.berth.oci.runtime.Spec;
+import dev.berth.runtime.RuntimeFailure;
+import dev.berth.runtime.plan.HostFacts;
+import dev.berth.runtime.plan.LaunchPlan;
+import dev.berth.runtime.plan.PlanException;
+import dev.berth.runtime.plan.PlanRequest;
+import dev.berth.runtime.plan.ProcessPlanner;
+import dev.berth.runtime.plan.Step;
+import dev.berth.runtime.shim.ShimException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code exec}: runs another process in a running container. The shim joins each of the init's
+ * namespaces through {@code /proc/<pid>/ns}, user namespace first and mount namespace last,
+ * then forks so the new process is inside the pid namespace too; the runtime adds it to the
+ * container's cgroups at sync point 1. The container's seccomp filter applies to it as well.
+ */
+public final class Exec {
+    /** How to exec: the process (already merged with the container's defaults) and runc's flags. */
+    public record Options(String id, Spec.Process process, Path pidFile, Path consoleSocket,
+            boolean detach, int preserveFds) {}
+
+    private static final List<String> JOIN_ORDER =
+            List.of("user", "ipc", "uts", "network", "pid", "cgroup", "time", "mount");
+
+    private final RuntimeContext ctx;
+
+    public Exec(RuntimeContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Returns the exit code in the foreground, 0 when detached. */
+    public int exec(Options o) throws RuntimeFailure, IOException {
+        Container c = Container.load(ctx, o.id());
+        if (c.status() == Status.STOPPED) {
+            throw new RuntimeFailure("cannot exec in a stopped container");
+        }
+        if (c.status() == Status.PAUSED) {
+            throw new RuntimeFailure("cannot exec in a paused container");
+        }
+        Spec spec = ctx.store().loadSpec(o.id());
+        Spec.Process p = o.process();
+        if (p.args() == null || p.args().isEmpty()) {
+            throw new RuntimeFailure("exec: process.args must not be empty");
+        }
+        if (p.isTerminal() && o.detach() && o.consoleSocket() == null) {
+            throw new RuntimeFailure("cannot allocate tty if berth-runtime will detach without setting console socket");
+        }
+        var seccomp = Seccomp.compile(spec);
+        HostFacts host = HostFacts.read();
+        ProcessPlanner planner = new ProcessPlanner(host);
+        LaunchPlan.Builder b = new LaunchPlan.Builder();
+        List<Linux.Namespace> namespaces = spec.linux() == null || spec.linux().namespaces() == null
+                ? List.of() : spec.linux().namespaces();
+        for (String type : JOIN_ORDER) {
+            if (namespaces.stream().anyMatch(n -> n.type().equals(type))) {
+                Path ns = Path.of("/proc", Integer.toString(c.pid()), "ns",
+                        NamespaceType.bySpecName(type).orElseThrow().procName());
+                b.add(new Step.SetNs(ns.toString(), NamespaceType.bySpecName(type).orElseThrow().cloneFlag()));
+            }
+        }
+        if (p.isTerminal() && o.consoleSocket() != null) {
+            b.add(new Step.ConsoleSocket(o.consoleSocket().toAbsolutePath().toString()));
+        }
+        if (!o.detach()) {
+            b.add(new Step.Monitor("", 0));
+        }
+        b.add(new Step.Clone(0));
+        if (p.isTerminal()) {
+            var size = p.consoleSize();
+            b.add(new Step.Terminal(size == null ? 0 : size.height(), size == null ? 0 : size.width(),
+                    p.user() == null ? 0 : (int) p.user().uid(), p.user() == null ? 0 : (int) p.user().gid()));
+        }
+        PlanRequest req = new PlanRequest(spec, Path.of(c.record().rootfs()), null, null, o.consoleSocket(),
+                false, o.preserveFds(), seccomp == null ? null : seccomp.program(),
+                seccomp == null ? 0 : seccomp.flags(), null);
+        try {
+            planner.checkGrantable(p);
+        } catch (PlanException e) {
+            throw new RuntimeFailure(e.getMessage());
+        }
+        planner.plan(b, p, req, 1, null);
+        LaunchPlan plan = b.build();
+        Path sock = ctx.socketPath(c.dir(), "exec-" + ProcessHandle.current().pid() + ".sock");
+        Launch.Started started = Launch.start(ctx, plan, sock, pid -> {
+            c.cgroup().add(pid);
+            return List.of("", "");
+        }, ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT);
+        if (o.pidFile() != null) {
+            Create.writePidFile(o.pidFile(), started.pid());
+        }
+        if (o.detach()) {
+            started.shim().close();
+            return 0;
+        }
+        try (var shim = started.shim()) {
+            return Run.exitCode(shim.awaitExit());
+        } catch (ShimException e) {
+            throw new RuntimeFailure(Launch.message(plan, e), e);
+        }
+    }
+
+    /** The process for {@code exec ARGS}: the container's own process with runc's overrides. */
+    public static Spec.Process fromFlags(Spec spec, List<String> args, List<String> env, String cwd,
+            Spec.User user, List<String> addCaps, boolean tty, boolean noNewPrivs, String apparmor) {
+        Spec.Process base = spec.process();
+        List<String> mergedEnv = new ArrayList<>(base.envOrEmpty());
+        mergedEnv.addAll(env);
+        Spec.Capabilities caps = base.capabilities();
+        if (!addCaps.isEmpty()) {
+            caps = new Spec.Capabilities(plus(caps == null ? null : caps.bounding(), addCaps),
+                    plus(caps == null ? null : caps.effective(), addCaps),
+                    plus(caps == null ? null : caps.inheritable(), addCaps),
+                    plus(caps == null ? null : caps.permitted(), addCaps),
+                    plus(caps == null ? null : caps.ambient(), addCaps));
+        }
+        return new Spec.Process(tty, null, cwd != null ? cwd : base.cwd(), mergedEnv, args, null,
+                base.rlimits(), apparmor != null ? apparmor : base.apparmorProfile(), caps,
+                noNewPrivs || base.isNoNewPrivileges(), null, base.selinuxLabel(),
+                user != null ? user : base.user(), null, null, null);
+    }
+
+    private static List<String> plus(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a == null ? List.of() : a);
+        for (String s : b) {
+            if (!out.contains(s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    static boolean exists(Path p) {
+        return Files.exists(p);
+    }
+}
