@@ -28,10 +28,17 @@ import java.util.stream.Collectors;
 final class JsonErrors {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int MAX_SHOWN = 40;
+    private static final Pattern SOURCE_REF = Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)");
 
     private JsonErrors() {}
 
     static InvalidSpecException translate(String source, JacksonException e) {
+        // A syntax error met while binding a nested value arrives wrapped with a path; it is
+        // still a syntax error, reported by position.
+        if (e instanceof DatabindException && e.getCause() instanceof StreamReadException read
+                && !(read instanceof InputCoercionException)) {
+            return malformed(source, read, e);
+        }
         if (e instanceof DatabindException mapping) {
             String path = path(((JsonMappingException) mapping).getPath());
             return new InvalidSpecException(source, path, reason((JsonMappingException) mapping), e);
@@ -40,12 +47,17 @@ final class JsonErrors {
             return new InvalidSpecException(source, "", outOfRange(coercion), e);
         }
         if (e instanceof StreamReadException read) {
-            JsonLocation at = read.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr();
-            return new InvalidSpecException(source, "", "malformed JSON" + where + ": "
-                    + oneLine(read.getOriginalMessage()), e);
+            return malformed(source, read, e);
         }
         return new InvalidSpecException(source, "", oneLine(e.getOriginalMessage()), e);
+    }
+
+    private static InvalidSpecException malformed(String source, StreamReadException read, JacksonException e) {
+        JsonLocation at = read.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr();
+        // Jackson appends "(start marker at [Source: ...; line: 1, column: 33])": noise here.
+        String message = SOURCE_REF.matcher(oneLine(read.getOriginalMessage())).replaceAll("");
+        return new InvalidSpecException(source, "", "malformed JSON" + where + ": " + message, e);
     }
 
     private static String reason(JsonMappingException e) {

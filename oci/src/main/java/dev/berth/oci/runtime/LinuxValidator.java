@@ -35,7 +35,7 @@ final class LinuxValidator {
         timeOffsets(linux, ns);
         devices(orEmpty(linux.devices()));
         sysctls(spec, ns);
-        if (linux.rootfsPropagation() != null && !PROPAGATIONS.contains(linux.rootfsPropagation())) {
+        if (linux.rootfsPropagation() != null && !SpecValidator.oneOf(PROPAGATIONS, linux.rootfsPropagation())) {
             throw new InvalidSpecException("linux.rootfsPropagation",
                     "unknown propagation " + quote(linux.rootfsPropagation()));
         }

@@ -1,7 +1,10 @@
 package dev.berth.oci.runtime;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -15,6 +18,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The one JSON mapping for the runtime spec's documents: {@code config.json} ({@link Spec}),
@@ -52,6 +57,10 @@ public final class OciJson {
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Boolean)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        // A null inside a list or map ("args": ["sh", null]) is a mistake, not an entry; Go
+        // would turn it into "" or a zero struct, which only hides it further.
+        mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+        mapper.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
         // "" is not an empty list or object, and not an absent number.
         for (LogicalType type : new LogicalType[] {
                 LogicalType.Collection, LogicalType.Map, LogicalType.POJO, LogicalType.Integer}) {
@@ -85,10 +94,13 @@ public final class OciJson {
      * ({@code "config.json"}).
      */
     public static <T> T read(byte[] json, Class<T> type, String source) throws InvalidSpecException {
-        try {
-            return MAPPER.readValue(json, type);
-        } catch (JacksonException e) {
-            throw JsonErrors.translate(source, e);
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            try {
+                return MAPPER.readValue(parser, type);
+            } catch (JacksonException e) {
+                // Translated while the parser is open: the message quotes the token it stopped at.
+                throw JsonErrors.translate(source, e);
+            }
         } catch (IOException e) {
             // Reading from a byte array does no I/O; anything else is a bug in Jackson or here.
             throw new UncheckedIOException(e);
@@ -105,10 +117,13 @@ public final class OciJson {
         }
     }
 
-    /** Writes indented JSON with a trailing newline, for people ({@code berth-runtime spec}). */
+    /**
+     * Writes indented JSON for people ({@code berth-runtime spec}, {@code state}), without a
+     * trailing newline, so that {@code println} ends it as runc's output ends.
+     */
     public static String writePretty(Object value) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }

@@ -126,7 +126,7 @@ final class ProcessValidator {
         if (io == null) {
             return;
         }
-        if (!IO_CLASSES.contains(io.ioClass())) {
+        if (!SpecValidator.oneOf(IO_CLASSES, io.ioClass())) {
             throw new InvalidSpecException("process.ioPriority.class", io.ioClass() == null
                     ? "must be set" : "unknown class " + quote(io.ioClass()));
         }
@@ -138,7 +138,7 @@ final class ProcessValidator {
         if (s == null) {
             return;
         }
-        if (!SCHED_POLICIES.contains(s.policy())) {
+        if (!SpecValidator.oneOf(SCHED_POLICIES, s.policy())) {
             throw new InvalidSpecException("process.scheduler.policy", s.policy() == null
                     ? "must be set" : "unknown policy " + quote(s.policy()));
         }
@@ -157,7 +157,7 @@ final class ProcessValidator {
         }
         List<String> flags = orEmpty(s.flags());
         for (int i = 0; i < flags.size(); i++) {
-            if (!SCHED_FLAGS.contains(flags.get(i))) {
+            if (!SpecValidator.oneOf(SCHED_FLAGS, flags.get(i))) {
                 throw new InvalidSpecException("process.scheduler.flags[" + i + "]",
                         "unknown flag " + quote(flags.get(i)));
             }

@@ -28,14 +28,14 @@ final class SeccompValidator {
         errnoRet(field + ".defaultErrnoRet", s.defaultErrnoRet(), s.defaultAction());
         List<String> archs = orEmpty(s.architectures());
         for (int i = 0; i < archs.size(); i++) {
-            if (!SeccompNames.ARCHITECTURES.contains(archs.get(i))) {
+            if (!SpecValidator.oneOf(SeccompNames.ARCHITECTURES, archs.get(i))) {
                 throw new InvalidSpecException(field + ".architectures[" + i + "]",
                         "unknown architecture " + quote(archs.get(i)));
             }
         }
         List<String> flags = orEmpty(s.flags());
         for (int i = 0; i < flags.size(); i++) {
-            if (!SeccompNames.FLAGS.contains(flags.get(i))) {
+            if (!SpecValidator.oneOf(SeccompNames.FLAGS, flags.get(i))) {
                 throw new InvalidSpecException(field + ".flags[" + i + "]", "unknown flag " + quote(flags.get(i)));
             }
         }
@@ -77,7 +77,7 @@ final class SeccompValidator {
             if (arg.index() < 0 || arg.index() > MAX_ARG_INDEX) {
                 throw new InvalidSpecException(at + ".index", arg.index() + " is out of range (0.." + MAX_ARG_INDEX + ")");
             }
-            if (!SeccompNames.OPERATORS.contains(arg.op())) {
+            if (!SpecValidator.oneOf(SeccompNames.OPERATORS, arg.op())) {
                 throw new InvalidSpecException(at + ".op", arg.op() == null
                         ? "must be set" : "unknown operator " + quote(arg.op()));
             }
@@ -88,14 +88,14 @@ final class SeccompValidator {
         if (!nonEmpty(action)) {
             throw new InvalidSpecException(field, "must be set");
         }
-        if (!SeccompNames.ACTIONS.contains(action)) {
+        if (!SpecValidator.oneOf(SeccompNames.ACTIONS, action)) {
             throw new InvalidSpecException(field, "unknown action " + quote(action));
         }
     }
 
     /** Only actions that make the syscall fail can say with which errno (config-linux.md). */
     private static void errnoRet(String field, Integer errno, String action) throws InvalidSpecException {
-        if (errno != null && !SeccompNames.ERRNO_ACTIONS.contains(action)) {
+        if (errno != null && !SpecValidator.oneOf(SeccompNames.ERRNO_ACTIONS, action)) {
             throw new InvalidSpecException(field, "not allowed with " + action);
         }
     }

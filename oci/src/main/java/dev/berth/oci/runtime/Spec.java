@@ -1,5 +1,6 @@
 package dev.berth.oci.runtime;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -29,6 +30,9 @@ public record Spec(
 
     /** The container's root filesystem; {@code path} is relative to the bundle or absolute. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    // isReadonly() is a helper, not a getter: Jackson would otherwise take it for a second
+    // "readonly" accessor and write false where the field is absent.
+    @JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
     public record Root(String path, Boolean readonly) {
         public boolean isReadonly() {
             return Boolean.TRUE.equals(readonly);
@@ -67,6 +71,7 @@ public record Spec(
 
     /** The process to run as the container's init (and the shape of {@code exec}'s process). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE) // see Root
     public record Process(
             Boolean terminal,
             ConsoleSize consoleSize,

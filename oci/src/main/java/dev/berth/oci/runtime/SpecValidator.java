@@ -198,6 +198,11 @@ public final class SpecValidator {
         return s == null ? "null" : '"' + s + '"';
     }
 
+    /** Membership that treats null as unknown (the JDK's immutable sets throw on null). */
+    static boolean oneOf(java.util.Collection<String> known, String value) {
+        return value != null && known.contains(value);
+    }
+
     static boolean nonEmpty(String s) {
         return s != null && !s.isEmpty();
     }

@@ -58,7 +58,8 @@ record ArgComparison(int index, Operator op, long value, long valueTwo) {
         int high = low + 4;
         if (op == Operator.MASKED_EQ) {
             long datum = valueTwo & value;
-            if (wide) {
+            // A zero high mask makes the high test always true: skip it, as libseccomp does.
+            if (wide && (value >>> 32) != 0) {
                 BpfAssembler.Label lowPart = asm.label();
                 asm.load(high);
                 asm.and((int) (value >>> 32));

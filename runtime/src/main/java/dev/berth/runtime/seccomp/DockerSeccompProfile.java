@@ -99,8 +99,16 @@ public final class DockerSeccompProfile {
         }
     }
 
-    /** Docker's default profile, as shipped with moby. */
+    /** Docker's default profile, as shipped with moby; parsed once. */
     public static DockerSeccompProfile defaultProfile() {
+        return DefaultHolder.PROFILE;
+    }
+
+    private static final class DefaultHolder {
+        static final DockerSeccompProfile PROFILE = load();
+    }
+
+    private static DockerSeccompProfile load() {
         try (InputStream in = DockerSeccompProfile.class.getResourceAsStream("docker-default.json")) {
             if (in == null) {
                 throw new IllegalStateException("missing resource docker-default.json");
