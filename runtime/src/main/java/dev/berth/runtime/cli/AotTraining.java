@@ -2,7 +2,6 @@ package dev.berth.runtime.cli;
 
 import dev.berth.oci.runtime.OciJson;
 import dev.berth.oci.runtime.Spec;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,7 @@ import java.util.List;
 public final class AotTraining {
     private AotTraining() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         Path work = Path.of(args[0]);
         Path root = work.resolve("state");
         Path bundle = work.resolve("bundle");

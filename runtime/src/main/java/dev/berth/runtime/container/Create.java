@@ -82,7 +82,8 @@ public final class Create {
             } catch (PlanException e) {
                 throw new RuntimeFailure(e.getMessage(), e);
             }
-            cgroup = cgroupHost.create(cgroupPath, spec.linux() == null ? null : spec.linux().resources());
+            cgroup = cgroupHost.create(cgroupPath, spec.linux() == null ? null : spec.linux().resources(),
+                    spec.linux() == null ? null : spec.linux().devices());
             final Cgroup cg = cgroup;
             String created = Instant.now().toString();
             Launch.Started started = Launch.start(ctx, plan, ctx.socketPath(dir, "init.sock"),

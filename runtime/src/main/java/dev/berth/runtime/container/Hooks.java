@@ -82,9 +82,9 @@ final class Hooks {
             // a hook that does not read its stdin is fine
         }
         try {
-            boolean finished = h.timeout() == null || h.timeout() <= 0
-                    ? p.waitFor() >= Integer.MIN_VALUE : p.waitFor(h.timeout(), TimeUnit.SECONDS);
-            if (!finished) {
+            if (h.timeout() == null || h.timeout() <= 0) {
+                p.waitFor();
+            } else if (!p.waitFor(h.timeout(), TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
                 throw new IOException("timed out after " + h.timeout() + "s");
             }

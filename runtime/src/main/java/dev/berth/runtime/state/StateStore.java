@@ -82,8 +82,14 @@ public final class StateStore {
         AtomicFile.write(dir(id).resolve("config.json"), OciJson.write(spec));
     }
 
+    /** The spec as stored at create; it was valid then, so a failure here means a damaged state directory. */
     public Spec loadSpec(String id) throws IOException {
-        return OciJson.readSpec(dir(id).resolve("config.json"));
+        Path file = dir(id).resolve("config.json");
+        try {
+            return OciJson.readSpec(file);
+        } catch (dev.berth.oci.runtime.InvalidSpecException e) {
+            throw new IOException("stored spec " + file + " is damaged: " + e.getMessage(), e);
+        }
     }
 
     public Optional<ContainerRecord> load(String id) throws IOException {

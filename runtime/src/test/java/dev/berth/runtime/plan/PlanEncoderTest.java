@@ -68,7 +68,8 @@ class PlanEncoderTest {
         for (int i = 0; i < all.size(); i++) {
             ops.add((int) b.getShort());
             b.getShort();
-            b.position(b.position() + b.getInt());
+            int length = b.getInt();
+            b.position(b.position() + length);
         }
         assertThat(ops).hasSize(all.size());
         assertThat(b.hasRemaining()).isFalse();

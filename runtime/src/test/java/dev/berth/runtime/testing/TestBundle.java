@@ -65,6 +65,23 @@ public final class TestBundle {
         return write();
     }
 
+    /**
+     * Changes the spec as config.json text, the way the spec documents read: {@code
+     * j.with("linux").put("hostname", "x")}. The result is parsed (and so checked) again.
+     */
+    public TestBundle json(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> change)
+            throws IOException {
+        var mapper = OciJson.mapper();
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(OciJson.write(spec));
+        change.accept(tree);
+        try {
+            spec = OciJson.readSpec(mapper.writeValueAsBytes(tree));
+        } catch (dev.berth.oci.runtime.InvalidSpecException e) {
+            throw new IllegalArgumentException("test spec is invalid: " + e.getMessage(), e);
+        }
+        return write();
+    }
+
     public TestBundle args(String... args) throws IOException {
         return edit(s -> withProcess(s, process(s.process(), List.of(args))));
     }
