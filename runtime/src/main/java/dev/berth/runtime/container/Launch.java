@@ -32,6 +32,9 @@ final class Launch {
     static Started start(RuntimeContext ctx, LaunchPlan plan, Path socket, AtSyncPoint sync,
             ProcessBuilder.Redirect stdin, ProcessBuilder.Redirect stdout, ProcessBuilder.Redirect stderr)
             throws RuntimeFailure, IOException {
+        if (!java.nio.file.Files.isExecutable(ctx.shim())) {
+            throw new RuntimeFailure("berth-shim: " + ctx.shim() + " is missing or not executable (run scripts/build)");
+        }
         ShimProcess shim;
         try {
             shim = ShimProcess.spawn(ctx.shim(), socket, stdin, stdout, stderr);
