@@ -68,6 +68,10 @@ public final class Main implements Runnable {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // As in runc: what follows the container id belongs to the command (exec sh -c ...; ps -ef).
+        for (String name : new String[] {"exec", "ps"}) {
+            cl.getSubcommands().get(name).setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        }
         cl.setExecutionStrategy(pr -> {
             CliLog.configure(main.log, main.logFormat, main.debug);
             return new CommandLine.RunLast().execute(pr);

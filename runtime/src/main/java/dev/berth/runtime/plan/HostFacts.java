@@ -19,7 +19,7 @@ public record HostFacts(int capLastCap, long permittedCaps, Map<String, Long> ha
 
     /** Reads the facts of the running process from {@code /proc}. */
     public static HostFacts read() throws IOException {
-        int last = Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/cap_last_cap")).trim());
+        int last = Integer.parseInt(readSysctl(Path.of("/proc/sys/kernel/cap_last_cap")));
         long prm = 0;
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("CapPrm:")) {
@@ -27,6 +27,19 @@ public record HostFacts(int capLastCap, long permittedCaps, Map<String, Long> ha
             }
         }
         return new HostFacts(last, prm, readLimits(), Files.readAllLines(Path.of("/proc/self/mountinfo")));
+    }
+
+    /**
+     * A sysctl value in one read(2): the kernel's integer sysctl handlers return end-of-file to a
+     * read at a non-zero offset, and Files.readString reads a size-0 procfs file in small steps,
+     * which turned cap_last_cap 40 into 4 here.
+     */
+    static String readSysctl(Path file) throws IOException {
+        try (var in = new java.io.FileInputStream(file.toFile())) {
+            byte[] buf = new byte[256];
+            int n = in.read(buf);
+            return n <= 0 ? "" : new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).trim();
+        }
     }
 
     private static Map<String, Long> readLimits() throws IOException {

@@ -60,6 +60,8 @@ class NamespacesIT {
 
     @Test
     void aUserNamespaceMapsRootToAnUnprivilegedHostId() throws Exception {
+        // The mapped root must be able to reach the bundle, as with runc: JUnit's temp dir is 0700.
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         bundle.json(j -> {
             namespaces(j).addObject().put("type", "user");
             j.withObjectProperty("linux").putArray("uidMappings").addObject().put("containerID", 0).put("hostID", 100000).put("size", 65536);
