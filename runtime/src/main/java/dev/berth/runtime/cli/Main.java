@@ -3,6 +3,7 @@ package dev.berth.runtime.cli;
 import dev.berth.runtime.RuntimeFailure;
 import dev.berth.runtime.container.RuntimeContext;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -17,13 +18,48 @@ import picocli.CommandLine.Option;
  * code through); {@code --debug} adds the stack trace.
  */
 @Command(name = "berth-runtime", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Berth's OCI runtime: create and run containers from OCI bundles.",
-        subcommands = {CreateCommand.class, StartCommand.class, RunCommand.class, StateCommand.class,
-            ListCommand.class, KillCommand.class, DeleteCommand.class, ExecCommand.class, PsCommand.class,
-            PauseCommand.class, ResumeCommand.class, UpdateCommand.class, EventsCommand.class,
-            SpecCommand.class, FeaturesCommand.class})
+        description = "Berth's OCI runtime: create and run containers from OCI bundles.")
 public final class Main implements Runnable {
     static final String NAME = "berth-runtime";
+
+    /**
+     * The commands, by name and alias. Only the one a call names is given to picocli: building
+     * the model of every command by reflection costs more than the rest of a short command.
+     */
+    private static final java.util.Map<String, Class<?>> COMMANDS = commands();
+
+    /** Global options that take a value, to find the command name behind them. */
+    private static final java.util.Set<String> VALUED = java.util.Set.of("--root", "--log", "--log-format",
+            "--criu", "--rootless");
+
+    private static java.util.Map<String, Class<?>> commands() {
+        var m = new java.util.LinkedHashMap<String, Class<?>>();
+        for (Class<?> c : List.of(CreateCommand.class, StartCommand.class, RunCommand.class, StateCommand.class,
+                ListCommand.class, KillCommand.class, DeleteCommand.class, ExecCommand.class, PsCommand.class,
+                PauseCommand.class, ResumeCommand.class, UpdateCommand.class, EventsCommand.class,
+                SpecCommand.class, FeaturesCommand.class)) {
+            Command a = c.getAnnotation(Command.class);
+            m.put(a.name(), c);
+            for (String alias : a.aliases()) {
+                m.put(alias, c);
+            }
+        }
+        return m;
+    }
+
+    /** The command a call names: the first argument that is not a global option or its value. */
+    static String commandName(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-")) {
+                return a;
+            }
+            if (VALUED.contains(a)) {
+                i++;
+            }
+        }
+        return null;
+    }
 
     @Option(names = "--root", description = "root directory for storage of container state (default: ${DEFAULT-VALUE})")
     Path root = RuntimeContext.DEFAULT_ROOT;
@@ -46,9 +82,12 @@ public final class Main implements Runnable {
     @Option(names = "--rootless", description = "ignore cgroup permission errors ('true', 'false', or 'auto')")
     String rootless = "auto";
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     /** The context for a command, after checking the global flags. */
@@ -67,10 +106,17 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
+        Class<?> named = COMMANDS.get(commandName(args));
+        for (Class<?> c : named != null ? List.<Class<?>>of(named) : List.copyOf(new java.util.LinkedHashSet<>(COMMANDS.values()))) {
+            cl.addSubcommand(c);
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // As in runc: what follows the container id belongs to the command (exec sh -c ...; ps -ef).
         for (String name : new String[] {"exec", "ps"}) {
-            cl.getSubcommands().get(name).setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+            CommandLine sub = cl.getSubcommands().get(name);
+            if (sub != null) {
+                sub.setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+            }
         }
         cl.setExecutionStrategy(pr -> {
             CliLog.configure(main.log, main.logFormat, main.debug);
