@@ -341,6 +341,7 @@ int main(int argc, char **argv, char **envp)
         }
     }
     struct shim s = {.ctl = ctl, .sync = -1, .sigfd = -1, .master = -1,
-                     .monitor = ctx.monitor, .exit_file = ctx.exit_file};
+                     .monitor = ctx.monitor, .exit_file = ctx.exit_file,
+                     .exit_dir = ctx.exit_dir, .exit_name = ctx.exit_name};
     launch(&s, &plan, &ctx);
 }

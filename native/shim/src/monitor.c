@@ -69,14 +69,17 @@ static void copy_winsize(int from, int to)
 }
 
 /* The exit file is written to a temporary name, synced and renamed, so a reader finds either
- * no file or the whole status, even across a crash. */
-static void write_exit_file(const char *path, int status)
+ * no file or the whole status, even across a crash. It is named relative to the directory that
+ * MONITOR opened: the shim may have joined another mount namespace since. */
+static void write_exit_file(const struct shim *s, int status)
 {
-    char tmp[PATH_MAX], text[16];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-        return;
+    char tmp[NAME_MAX + 1], text[16];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", s->exit_name) >= (int)sizeof tmp) {
+        errno = ENAMETOOLONG;
+        goto fail;
+    }
     int n = snprintf(text, sizeof text, "%d", status);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = openat(s->exit_dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         goto fail;
     if (write_all(fd, (uint8_t *)text, (size_t)n) < 0 || fsync(fd) < 0) {
@@ -84,10 +87,10 @@ static void write_exit_file(const char *path, int status)
         goto fail;
     }
     close(fd);
-    if (rename(tmp, path) == 0)
+    if (renameat(s->exit_dir, tmp, s->exit_dir, s->exit_name) == 0)
         return;
 fail:
-    dprintf(2, "berth-shim: write exit file %s: %s\n", path, strerror(errno));
+    dprintf(2, "berth-shim: write exit file %s: %s\n", s->exit_file, strerror(errno));
 }
 
 static void stop_copying(struct monitor *m)
@@ -135,8 +138,8 @@ static _Noreturn void finish(struct monitor *m, int status)
         }
         msg_free(&msg);
     }
-    if (*s->exit_file)
-        write_exit_file(s->exit_file, status);
+    if (s->exit_dir >= 0)
+        write_exit_file(s, status);
     if (m->failed)
         exit(1);
     if (s->ctl >= 0)

@@ -23,7 +23,9 @@ struct shim {
     pid_t child;
     int master;            /* pty master to copy to and from stdio, or -1 */
     bool monitor;
-    const char *exit_file; /* "" for none */
+    const char *exit_file; /* "" for none; the path, for messages */
+    int exit_dir;          /* the exit file's directory (O_PATH), opened by MONITOR */
+    const char *exit_name; /* the exit file's name in exit_dir */
 };
 
 /* child.c: runs the child-phase steps after GO; ends in the exec or _exit. */

@@ -116,10 +116,14 @@ static int do_console_socket(struct step_ctx *ctx, const char *path)
     return 0;
 }
 
+static int open_parent(const char *path, const char **name);
+
 static int do_monitor(struct step_ctx *ctx, const char *exit_file, uint32_t flags)
 {
     ctx->monitor = true;
     ctx->exit_file = exit_file;
+    if (*exit_file && (ctx->exit_dir = open_parent(exit_file, &ctx->exit_name)) < 0)
+        return -1;
     if ((flags & MONITOR_SETSID) && setsid() < 0)
         return -1;
     return 0;
@@ -169,14 +173,17 @@ static int do_seccomp(uint32_t flags, const uint8_t *program, uint32_t len)
 
 /* ---- exec fifo, readiness, fds, exec ---------------------------------------------------- */
 
-static int do_open_fifo(struct step_ctx *ctx, const char *path)
+/* Opens the directory of `path` as O_PATH and returns its fd, with *name set to the base name
+ * inside `path`: a file named this way stays reachable after PIVOT_ROOT or a SETNS into another
+ * mount namespace hides the path. */
+static int open_parent(const char *path, const char **name)
 {
     char dir[PATH_MAX];
     if (copy_path(dir, path) < 0)
         return -1;
     char *slash = strrchr(dir, '/');
-    const char *name = slash ? path + (slash - dir) + 1 : path;
-    if (!*name) {
+    *name = slash ? path + (slash - dir) + 1 : path;
+    if (!**name) {
         errno = EINVAL;
         return -1;
     }
@@ -186,12 +193,15 @@ static int do_open_fifo(struct step_ctx *ctx, const char *path)
         dir[1] = 0;
     else
         *slash = 0;
-    /* Held as a directory fd so the fifo is still reachable after PIVOT_ROOT hides the path. */
-    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int do_open_fifo(struct step_ctx *ctx, const char *path)
+{
+    int fd = open_parent(path, &ctx->fifo_name);
     if (fd < 0)
         return -1;
     ctx->fifo_dir = fd;
-    ctx->fifo_name = name;
     return 0;
 }
 

@@ -19,7 +19,9 @@ struct step_ctx {
     int sync;              /* child: the socketpair to the shim (READY, MASTER) */
     int console;           /* CONSOLE_SOCKET, kept for TERMINAL; -1 if none */
     bool monitor;          /* MONITOR seen */
-    const char *exit_file; /* MONITOR's exit file ("" for none) */
+    const char *exit_file; /* MONITOR's exit file ("" for none), for messages */
+    int exit_dir;          /* its directory, O_PATH; -1 if none */
+    const char *exit_name; /* and its base name */
     int fifo_dir;          /* OPEN_FIFO: the fifo's directory, O_PATH; -1 if none */
     const char *fifo_name; /* and its base name */
     char **states;         /* GO's state strings, for HOOK */
@@ -27,7 +29,7 @@ struct step_ctx {
     char detail[256];      /* set by a failing step when errno alone would mislead */
 };
 
-#define STEP_CTX_INIT {.sync = -1, .console = -1, .exit_file = "", .fifo_dir = -1}
+#define STEP_CTX_INIT {.sync = -1, .console = -1, .exit_file = "", .exit_dir = -1, .fifo_dir = -1}
 
 /* Performs one step (not CLONE, which the shim itself handles). Returns 0, or -1 with errno set
  * and maybe ctx->detail. A successful EXEC does not return. */

@@ -60,18 +60,19 @@ public final class Exec {
         LaunchPlan.Builder b = new LaunchPlan.Builder();
         List<Linux.Namespace> namespaces = spec.linux() == null || spec.linux().namespaces() == null
                 ? List.of() : spec.linux().namespaces();
+        // The console socket is a host path: connect before joining the container's mount namespace.
+        if (p.isTerminal() && o.consoleSocket() != null) {
+            b.add(new Step.ConsoleSocket(o.consoleSocket().toAbsolutePath().toString()));
+        }
+        if (!o.detach()) {
+            b.add(new Step.Monitor("", 0));
+        }
         for (String type : JOIN_ORDER) {
             if (namespaces.stream().anyMatch(n -> n.type().equals(type))) {
                 Path ns = Path.of("/proc", Integer.toString(c.pid()), "ns",
                         NamespaceType.bySpecName(type).orElseThrow().procName());
                 b.add(new Step.SetNs(ns.toString(), NamespaceType.bySpecName(type).orElseThrow().cloneFlag()));
             }
-        }
-        if (p.isTerminal() && o.consoleSocket() != null) {
-            b.add(new Step.ConsoleSocket(o.consoleSocket().toAbsolutePath().toString()));
-        }
-        if (!o.detach()) {
-            b.add(new Step.Monitor("", 0));
         }
         b.add(new Step.Clone(0));
         if (p.isTerminal()) {

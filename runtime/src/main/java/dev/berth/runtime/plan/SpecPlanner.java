@@ -38,6 +38,16 @@ public final class SpecPlanner {
                 ? List.<dev.berth.oci.runtime.Linux.Namespace>of() : linux.namespaces();
         LaunchPlan.Builder b = new LaunchPlan.Builder();
 
+        // Host paths first: once the shim joins a mount namespace by path they would resolve there.
+        if (req.execFifo() != null) {
+            b.add(new Step.MkFifo(req.execFifo().toString(), 0622));
+        }
+        if (p.isTerminal() && req.consoleSocket() != null) {
+            b.add(new Step.ConsoleSocket(req.consoleSocket().toString()));
+        }
+        if (req.exitFile() != null) {
+            b.add(new Step.Monitor(req.exitFile().toString(), 0));
+        }
         for (String type : JOIN_ORDER) {
             for (var ns : namespaces) {
                 if (ns.type().equals(type) && ns.path() != null && !ns.path().isEmpty()) {
@@ -74,15 +84,6 @@ public final class SpecPlanner {
                 b.add(new Step.WriteFile("/proc/self/timens_offsets",
                         text.toString().getBytes(StandardCharsets.US_ASCII), "set time namespace offsets"));
             }
-        }
-        if (req.execFifo() != null) {
-            b.add(new Step.MkFifo(req.execFifo().toString(), 0622));
-        }
-        if (p.isTerminal() && req.consoleSocket() != null) {
-            b.add(new Step.ConsoleSocket(req.consoleSocket().toString()));
-        }
-        if (req.exitFile() != null) {
-            b.add(new Step.Monitor(req.exitFile().toString(), 0));
         }
         b.add(new Step.Clone(cloneFlags));
 
