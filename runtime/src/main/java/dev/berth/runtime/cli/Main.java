@@ -104,6 +104,7 @@ public final class Main implements Runnable {
     }
 
     public static int execute(String... args) {
+        dev.berth.runtime.StartTrace.mark("jvm");
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
         Class<?> named = COMMANDS.get(commandName(args));
@@ -119,8 +120,13 @@ public final class Main implements Runnable {
             }
         }
         cl.setExecutionStrategy(pr -> {
+            dev.berth.runtime.StartTrace.mark("parse arguments");
             CliLog.configure(main.log, main.logFormat, main.debug);
-            return new CommandLine.RunLast().execute(pr);
+            try {
+                return new CommandLine.RunLast().execute(pr);
+            } finally {
+                dev.berth.runtime.StartTrace.log();
+            }
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             CliLog.configure(main.log, main.logFormat, main.debug);

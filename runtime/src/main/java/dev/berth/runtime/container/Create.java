@@ -6,6 +6,7 @@ import dev.berth.oci.runtime.Spec;
 import dev.berth.oci.runtime.SpecValidator;
 import dev.berth.runtime.ProcInfo;
 import dev.berth.runtime.RuntimeFailure;
+import dev.berth.runtime.StartTrace;
 import dev.berth.runtime.plan.HostFacts;
 import dev.berth.runtime.plan.LaunchPlan;
 import dev.berth.runtime.plan.PlanException;
@@ -43,7 +44,9 @@ public final class Create {
     public Launch.Started create(Options o) throws RuntimeFailure, IOException {
         dev.berth.runtime.state.StateStore.checkId(o.id());
         Path bundle = o.bundle().toAbsolutePath().normalize();
-        Spec spec = readSpec(bundle);
+        byte[] config = readConfig(bundle);
+        Spec spec = parse(config);
+        StartTrace.mark("read config.json");
         Path rootfs = bundle.resolve(spec.root().path()).normalize();
         try {
             SpecValidator.validate(spec, bundle);
@@ -57,10 +60,13 @@ public final class Create {
         if (!spec.process().isTerminal() && o.consoleSocket() != null) {
             throw new RuntimeFailure("cannot use console socket if berth-runtime will not detach or allocate tty");
         }
+        StartTrace.mark("validate");
         var seccomp = Seccomp.compile(spec);
+        StartTrace.mark("compile seccomp");
         HostFacts host = HostFacts.read();
         String cgroupPath = CgroupSetup.pathFor(spec, o.id());
         var cgroupHost = CgroupSetup.host();
+        StartTrace.mark("read host facts");
 
         Path dir;
         try {
@@ -82,22 +88,27 @@ public final class Create {
             } catch (PlanException e) {
                 throw new RuntimeFailure(e.getMessage(), e);
             }
+            StartTrace.mark("plan");
             cgroup = cgroupHost.create(cgroupPath, spec.linux() == null ? null : spec.linux().resources(),
                     spec.linux() == null ? null : spec.linux().devices());
+            StartTrace.mark("create cgroups");
             final Cgroup cg = cgroup;
             String created = Instant.now().toString();
             Launch.Started started = Launch.start(ctx, plan, ctx.socketPath(dir, "init.sock"),
                     pid -> atSyncPoint(spec, bundle, o.id(), cg, pid),
                     ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT,
                     ProcessBuilder.Redirect.INHERIT);
+            StartTrace.mark("shim until ready");
             ContainerRecord record = new ContainerRecord(o.id(), bundle.toString(), rootfs.toString(),
                     started.pid(), ProcInfo.startTime(started.pid()), created, "", cgroupPath,
                     o.monitor(), spec.annotations());
-            ctx.store().saveSpec(o.id(), spec);
+            // The bytes as given: they parsed to this spec, and writing them back costs a serializer.
+            ctx.store().saveSpec(o.id(), config);
             ctx.store().save(record);
             if (o.pidFile() != null) {
                 writePidFile(o.pidFile(), started.pid());
             }
+            StartTrace.mark("write state");
             done = true;
             return started;
         } finally {
@@ -124,12 +135,18 @@ public final class Create {
         return List.of(Hooks.state(spec, id, "creating", pid, bundle), Hooks.state(spec, id, "created", pid, bundle));
     }
 
-    static Spec readSpec(Path bundle) throws RuntimeFailure, IOException {
+    static byte[] readConfig(Path bundle) throws RuntimeFailure, IOException {
         Path config = bundle.resolve("config.json");
         try {
-            return OciJson.readSpec(config);
+            return Files.readAllBytes(config);
         } catch (NoSuchFileException e) {
             throw new RuntimeFailure("config.json: " + config + " does not exist");
+        }
+    }
+
+    static Spec parse(byte[] config) throws RuntimeFailure {
+        try {
+            return OciJson.readSpec(config);
         } catch (InvalidSpecException e) {
             throw new RuntimeFailure(e.getMessage(), e);
         }

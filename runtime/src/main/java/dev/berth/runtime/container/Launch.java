@@ -41,11 +41,14 @@ final class Launch {
         } catch (IOException e) {
             throw new RuntimeFailure("start berth-shim " + ctx.shim() + ": " + e.getMessage(), e);
         }
+        dev.berth.runtime.StartTrace.mark("spawn shim");
         int pid = -1;
         try {
             shim.sendPlan(PlanEncoder.encode(plan));
             pid = shim.awaitPid();
+            dev.berth.runtime.StartTrace.mark("clone");
             shim.go(sync.run(pid));
+            dev.berth.runtime.StartTrace.mark("sync point");
             shim.awaitReady();
             return new Started(shim, pid);
         } catch (ShimException e) {

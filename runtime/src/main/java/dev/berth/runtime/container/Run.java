@@ -51,6 +51,7 @@ public final class Run {
                         Hooks.state(spec, o.id(), "running", started.pid(), o.bundle().toAbsolutePath()));
             }
             status = shim.awaitExit();
+            dev.berth.runtime.StartTrace.mark("container ran");
         } catch (ShimException e) {
             cleanUp(o.id(), keep);
             throw new RuntimeFailure(e.detail().isEmpty() ? "exec: " + dev.berth.linux.Errno.describe(e.errno())
@@ -61,6 +62,7 @@ public final class Run {
             shim.close();
         }
         cleanUp(o.id(), keep);
+        dev.berth.runtime.StartTrace.mark("delete");
         return exitCode(status);
     }
 

@@ -78,6 +78,10 @@ public final class StateStore {
         AtomicFile.write(dir(record.id()).resolve("state.json"), JSON.writeValueAsBytes(record));
     }
 
+    public void saveSpec(String id, byte[] configJson) throws IOException {
+        AtomicFile.write(dir(id).resolve("config.json"), configJson);
+    }
+
     public void saveSpec(String id, Spec spec) throws IOException {
         AtomicFile.write(dir(id).resolve("config.json"), OciJson.write(spec));
     }
