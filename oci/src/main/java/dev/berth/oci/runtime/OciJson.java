@@ -39,7 +39,24 @@ import java.util.Map;
 public final class OciJson {
     private static final ObjectMapper MAPPER = newMapper();
 
+    /**
+     * Indented the way Go's json.MarshalIndent(v, "", "  ") indents, as runc prints: two spaces,
+     * {@code "key": value} without a space before the colon, one array element per line, and
+     * empty containers as {@code []} and {@code {}}. Scripts that grep runc's output work here.
+     */
+    private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter GO_STYLE = goStyle();
+
     private OciJson() {}
+
+    private static com.fasterxml.jackson.core.util.DefaultPrettyPrinter goStyle() {
+        var indent = new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n");
+        var separators = com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
+                .withObjectEmptySeparator("")
+                .withArrayEmptySeparator("");
+        return new com.fasterxml.jackson.core.util.DefaultPrettyPrinter(separators)
+                .withObjectIndenter(indent).withArrayIndenter(indent);
+    }
 
     private static ObjectMapper newMapper() {
         JsonMapper mapper = JsonMapper.builder()
@@ -123,7 +140,7 @@ public final class OciJson {
      */
     public static String writePretty(Object value) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+            return MAPPER.writer(GO_STYLE).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }

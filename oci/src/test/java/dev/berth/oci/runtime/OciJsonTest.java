@@ -159,7 +159,12 @@ class OciJsonTest {
     void writesPrettyJsonForPeople() throws Exception {
         String pretty = OciJson.writePretty(OciJson.readSpec(resource("runc-spec.json")));
 
-        assertThat(pretty).startsWith("{\n  \"ociVersion\" : \"1.0.2-dev\",\n").endsWith("\n}");
+        // Go's json.MarshalIndent layout, as runc prints: no space before the colon, one
+        // array element per line.
+        assertThat(pretty).startsWith("{\n  \"ociVersion\": \"1.0.2-dev\",\n").endsWith("\n}");
+        assertThat(pretty).contains("\"args\": [\n      \"sh\"\n    ],");
+        assertThat(OciJson.writePretty(new Spec("1.2.0", null, List.of(), null, null, null, null, Map.of(), null)))
+                .isEqualTo("{\n  \"ociVersion\": \"1.2.0\",\n  \"mounts\": [],\n  \"annotations\": {}\n}");
         assertThat(OciJson.readSpec(pretty.getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(OciJson.readSpec(resource("runc-spec.json")));
     }
