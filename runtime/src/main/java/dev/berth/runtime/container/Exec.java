@@ -54,6 +54,15 @@ public final class Exec {
         if (p.isTerminal() && o.detach() && o.consoleSocket() == null) {
             throw new RuntimeFailure("cannot allocate tty if berth-runtime will detach without setting console socket");
         }
+        // Looked up before anything starts, through the container's own root: with --detach the
+        // shim is gone by the time an exec could fail, and its error would have no one to tell.
+        try {
+            dev.berth.oci.runtime.SpecValidator.validateArgs0(new Spec(spec.ociVersion(), spec.root(), spec.mounts(),
+                    p, spec.hostname(), spec.domainname(), null, spec.annotations(), spec.linux()),
+                    Path.of("/proc", Integer.toString(c.pid()), "root"));
+        } catch (dev.berth.oci.runtime.InvalidSpecException e) {
+            throw new RuntimeFailure("exec: " + e.getMessage(), e);
+        }
         var seccomp = Seccomp.compile(spec);
         HostFacts host = HostFacts.read();
         ProcessPlanner planner = new ProcessPlanner(host);

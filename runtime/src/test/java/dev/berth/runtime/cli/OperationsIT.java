@@ -95,6 +95,11 @@ class OperationsIT {
         var missing = cli.run("exec", id, "/no/such/binary");
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err()).startsWith("berth-runtime: ").contains("/no/such/binary");
+        // Detached, the error still reaches the caller: nothing is started for a missing program.
+        var missingDetached = cli.run("exec", "--detach", id, "no-such-program");
+        assertThat(missingDetached.exit()).isEqualTo(1);
+        assertThat(missingDetached.err()).startsWith("berth-runtime: exec: ").contains("no-such-program");
+        assertThat(JSON.readTree(cli.run("ps", "--format", "json", id).ok().out())).hasSize(2);
     }
 
     @Test
