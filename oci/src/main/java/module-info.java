@@ -8,7 +8,9 @@ module dev.berth.oci {
     requires transitive com.fasterxml.jackson.databind;
 
     exports dev.berth.oci.runtime;
+    exports dev.berth.oci.image;
 
     // Jackson reads record components and calls canonical constructors reflectively.
     opens dev.berth.oci.runtime to com.fasterxml.jackson.databind;
+    opens dev.berth.oci.image to com.fasterxml.jackson.databind;
 }

@@ -1,0 +1,200 @@
+package dev.berth.image.content;
+
+import dev.berth.image.ImageException;
+import dev.berth.oci.image.Digest;
+import dev.berth.oci.image.Digester;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A {@link ContentWriter} over one ingest directory, {@code ingest/<random>/data}. Its digester
+ * runs as bytes are written; on resume it is rebuilt by reading the bytes already there, as
+ * containerd does, because a hash state cannot be stored.
+ */
+final class IngestWriter implements ContentWriter {
+    private final FileContentStore store;
+    private final Ingest ingest;
+    private final Lease lease;
+    private final Runnable release;
+    private FileChannel channel;
+    private Digester digester;
+    private long offset;
+    private boolean ended;
+
+    IngestWriter(FileContentStore store, Ingest ingest, Lease lease, Runnable release) throws IOException {
+        this.store = store;
+        this.ingest = ingest;
+        this.lease = lease;
+        this.release = release;
+        this.digester = newDigester();
+        this.channel = FileChannel.open(ingest.data(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        long existing = channel.size();
+        if (existing > 0) {
+            if (ingest.expectedSize() >= 0 && existing > ingest.expectedSize()) {
+                channel.truncate(0); // longer than the blob can be: start over
+            } else {
+                try (InputStream in = Files.newInputStream(ingest.data())) {
+                    in.transferTo(digester.asOutputStream());
+                }
+                offset = existing;
+            }
+        }
+        channel.position(offset);
+    }
+
+    private Digester newDigester() {
+        return ingest.expected() == null ? Digester.sha256() : ingest.expected().digester();
+    }
+
+    @Override
+    public Digest expected() {
+        return ingest.expected();
+    }
+
+    @Override
+    public long offset() {
+        return offset;
+    }
+
+    @Override
+    public void write(byte[] bytes, int from, int length) throws ImageException {
+        try {
+            append(bytes, from, length);
+        } catch (SizeExceeded e) {
+            throw ImageException.invalid(e.getMessage(), e);
+        } catch (IOException e) {
+            throw ImageException.io("write " + name(), e);
+        }
+    }
+
+    private void append(byte[] bytes, int from, int length) throws IOException {
+        ensureOpen();
+        long limit = ingest.expectedSize();
+        if (limit >= 0 && offset + length > limit) {
+            // A registry that sends more than the descriptor says is wrong; stop it early.
+            throw new SizeExceeded(name() + ": more than the expected " + limit + " bytes");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, from, length);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        digester.update(bytes, from, length);
+        offset += length;
+    }
+
+    @Override
+    public OutputStream stream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                append(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int from, int length) throws IOException {
+                append(bytes, from, length);
+            }
+        };
+    }
+
+    @Override
+    public Digest digest() {
+        return digester.digest();
+    }
+
+    @Override
+    public void reset() throws ImageException {
+        try {
+            ensureOpen();
+            channel.truncate(0);
+            channel.position(0);
+            offset = 0;
+            digester = newDigester();
+        } catch (IOException e) {
+            throw ImageException.io("reset " + name(), e);
+        }
+    }
+
+    @Override
+    public BlobInfo commit() throws ImageException {
+        return commit(null, -1);
+    }
+
+    @Override
+    public BlobInfo commit(Digest expected, long expectedSize) throws ImageException {
+        if (ended) {
+            throw new IllegalStateException(name() + ": writer already ended");
+        }
+        try {
+            channel.force(true);
+            channel.close();
+            Digest actual = digester.digest();
+            Digest wanted = ingest.expected() != null ? ingest.expected() : expected;
+            long wantedSize = ingest.expectedSize() >= 0 ? ingest.expectedSize() : expectedSize;
+            if (wanted != null && !actual.equals(wanted)
+                    || expected != null && !actual.equals(expected)) {
+                throw ImageException.invalid("blob " + (wanted != null ? wanted : expected)
+                        + ": digest mismatch: got " + actual);
+            }
+            if (wantedSize >= 0 && offset != wantedSize || expectedSize >= 0 && offset != expectedSize) {
+                throw ImageException.invalid("blob " + actual + ": size mismatch: expected "
+                        + (wantedSize >= 0 ? wantedSize : expectedSize) + " bytes, got " + offset);
+            }
+            return store.publish(ingest, actual, offset, lease);
+        } catch (IOException e) {
+            throw ImageException.io("commit " + name(), e);
+        } finally {
+            end(true);
+        }
+    }
+
+    @Override
+    public void abort() throws ImageException {
+        if (!ended) {
+            end(true);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!ended) {
+            // Only a blob named in advance can be resumed: an anonymous ingest is garbage.
+            end(ingest.expected() == null);
+        }
+    }
+
+    private void end(boolean delete) {
+        ended = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing a file we only wrote to; the data is either committed or discarded.
+        }
+        store.finish(ingest, delete, release);
+    }
+
+    private void ensureOpen() throws IOException {
+        if (ended) {
+            throw new IOException(name() + ": writer already ended");
+        }
+    }
+
+    private String name() {
+        return ingest.expected() == null ? "blob in " + ingest.dir().getFileName() : "blob " + ingest.expected();
+    }
+
+    /** Writing past the expected size: an error in the content, not the disk. */
+    static final class SizeExceeded extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SizeExceeded(String message) {
+            super(message);
+        }
+    }
+}
