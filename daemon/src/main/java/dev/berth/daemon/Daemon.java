@@ -1,0 +1,190 @@
+package dev.berth.daemon;
+
+import dev.berth.daemon.api.system.EngineFacts;
+import dev.berth.daemon.api.system.HostFacts;
+import dev.berth.daemon.api.system.HostSystem;
+import dev.berth.daemon.api.system.Inventory;
+import dev.berth.daemon.api.system.SystemRoutes;
+import dev.berth.daemon.events.EventBus;
+import dev.berth.daemon.http.ApiVersion;
+import dev.berth.daemon.http.HttpServer;
+import dev.berth.daemon.http.ListenAddress;
+import dev.berth.daemon.http.Router;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * A running berthd: where the services are made and wired to the API, and where they are
+ * stopped. It holds no API logic of its own; each tag's routes talk to their own backend.
+ *
+ * <p>Start order: directories, pid file (which keeps a second daemon off the same state),
+ * services, then the listeners, so that nothing is served before it can be answered. Stop
+ * order, on SIGTERM: listeners closed and socket files removed, event streams ended, running
+ * requests given {@link #GRACE} to finish, then the pid file removed.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
+    /** How long running requests may take to finish when the daemon stops. */
+    static final Duration GRACE = Duration.ofSeconds(10);
+
+    private final DaemonConfig config;
+    private final PidFile pidFile;
+    private final EventBus events;
+    private final HttpServer server;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean stopping;
+
+    private Daemon(DaemonConfig config, PidFile pidFile, EventBus events, HttpServer server) {
+        this.config = config;
+        this.pidFile = pidFile;
+        this.events = events;
+        this.server = server;
+    }
+
+    public static Daemon start(DaemonConfig config) throws StartupFailure {
+        BuildInfo build = BuildInfo.load();
+        DataRoot.prepare(config.dataRoot(), config.execRoot());
+        PidFile pid = PidFile.acquire(config.pidFile());
+        try {
+            String id = DataRoot.engineId(config.dataRoot());
+            EventBus events = new EventBus();
+            List<String> warnings = new ArrayList<>();
+            List<HttpServer.Listener> listeners = listeners(config, warnings);
+            EngineFacts facts = new EngineFacts(id, build.version(), build.buildTime(), "overlay2", config.dataRoot(),
+                    config.debug(), config.insecureRegistries(), config.registryMirrors(), warnings);
+            HostSystem system = new HostSystem(facts, HostFacts.probe(), Inventory.empty(), events);
+            Router router = Router.of(new SystemRoutes(system, events));
+
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("API-Version", ApiVersion.CURRENT.toString());
+            headers.put("Docker-Experimental", "false");
+            headers.put("Ostype", "linux");
+            headers.put("Server", "Berth/" + build.version() + " (linux)");
+            HttpServer server;
+            try {
+                server = HttpServer.start(listeners, router, headers);
+            } catch (IOException e) {
+                throw new StartupFailure(e.getMessage(), e);
+            }
+            for (HttpServer.Bound b : server.bound()) {
+                LOG.info("API listen on " + display(b));
+            }
+            LOG.info("Daemon has completed initialization (berthd " + build.version() + ", API " + ApiVersion.CURRENT
+                    + ", data root " + config.dataRoot() + ")");
+            return new Daemon(config, pid, events, server);
+        } catch (StartupFailure | RuntimeException e) {
+            pid.close();
+            throw e;
+        }
+    }
+
+    private static List<HttpServer.Listener> listeners(DaemonConfig config, List<String> warnings)
+            throws StartupFailure {
+        SslContext tls = null;
+        if (config.tls() != null) {
+            try {
+                tls = config.tls().serverContext();
+            } catch (IOException e) {
+                throw new StartupFailure("tls: " + e.getMessage(), e);
+            }
+        }
+        List<HttpServer.Listener> out = new ArrayList<>();
+        for (ListenAddress a : config.hosts()) {
+            boolean tcp = a instanceof ListenAddress.Tcp;
+            out.add(new HttpServer.Listener(a, tcp ? tls : null));
+            if (tcp && tls == null) {
+                ListenAddress.Tcp t = (ListenAddress.Tcp) a;
+                String w = "WARNING: API is accessible on http://" + t.host() + ":" + t.port()
+                        + " without encryption. Access to the remote API is equivalent to root access on the host.";
+                warnings.add(w);
+                LOG.warning("Binding to " + a + " without TLS: anyone who can reach it controls the host");
+            } else if (tcp && !config.tls().verify()) {
+                warnings.add("WARNING: API is accessible on https://" + ((ListenAddress.Tcp) a).host() + ":"
+                        + ((ListenAddress.Tcp) a).port() + " without client certificate verification (--tlsverify).");
+            }
+        }
+        return out;
+    }
+
+    private static String display(HttpServer.Bound b) {
+        return switch (b.address()) {
+            case ListenAddress.Unix u -> u.path().toString();
+            case ListenAddress.Tcp t -> t.host() + ":" + t.port() + (b.tls() ? " (TLS)" : "");
+        };
+    }
+
+    /** The events services publish to. */
+    public EventBus events() {
+        return events;
+    }
+
+    public DaemonConfig config() {
+        return config;
+    }
+
+    /** Where the API actually listens (a tcp port 0 resolved to the real port). */
+    public List<HttpServer.Bound> listeners() {
+        return server.bound();
+    }
+
+    /** Stops gracefully; safe to call more than once and from any thread. */
+    public void stop() {
+        synchronized (this) {
+            if (stopping) {
+                awaitStopped();
+                return;
+            }
+            stopping = true;
+        }
+        LOG.info("Stopping the daemon");
+        try {
+            server.stopListening();
+            events.close();
+            server.close(GRACE);
+        } finally {
+            pidFile.close();
+            LOG.info("Daemon shutdown complete");
+            stopped.countDown();
+        }
+    }
+
+    /** Blocks until {@link #stop} has finished. */
+    public void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** A file error as a short lower-case cause ({@code permission denied}, {@code no such file or directory}). */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase();
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}
