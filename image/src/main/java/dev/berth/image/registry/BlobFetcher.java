@@ -1,0 +1,172 @@
+package dev.berth.image.registry;
+
+import dev.berth.image.ImageException;
+import dev.berth.image.content.ContentStore;
+import dev.berth.image.content.ContentWriter;
+import dev.berth.image.content.Lease;
+import dev.berth.oci.image.Descriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Downloads one blob into the content store: {@code GET /v2/<name>/blobs/<digest>} into a
+ * {@link ContentWriter}, whose commit checks digest and size before the blob becomes visible.
+ *
+ * <p>A connection that breaks mid-blob is resumed where the writer stands with
+ * {@code Range: bytes=<offset>-}, which also continues an ingest that an earlier, interrupted
+ * pull left behind; a registry that ignores the range (200 instead of 206) makes the writer
+ * start over. Each attempt that brings new bytes renews the retry budget, so a slow but moving
+ * download is never given up. The bytes can be teed to a {@link BlobPipe} for unpacking while
+ * downloading; the tee sees every byte once, in order, whatever the retries did.
+ */
+final class BlobFetcher {
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    private static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
+    private static final int MAX_RESTARTS = 50;
+
+    /** What {@link #fetch} did: downloaded, and whether the tee saw the whole blob. */
+    record Result(boolean downloaded, boolean teed) {}
+
+    private final RetryPolicy retry;
+
+    BlobFetcher(RetryPolicy retry) {
+        this.retry = retry;
+    }
+
+    /**
+     * Makes sure {@code blob} is in {@code store}, downloading it if needed. {@code id} names the
+     * layer in progress events ({@code null}: no events). {@code tee} (may be {@code null}) is fed
+     * only when the download starts at byte 0; otherwise {@link Result#teed()} is false and the
+     * caller feeds it from the store.
+     */
+    Result fetch(RepositorySession session, Descriptor blob, ContentStore store, Lease lease,
+            ProgressListener progress, String id, BlobPipe tee)
+            throws ImageException, IOException, RegistryResponseException, InterruptedException {
+        Optional<ContentWriter> opened = store.writer(blob.digest(), blob.size(), lease);
+        if (opened.isEmpty()) {
+            if (lease == null || lease.protect(blob.digest())) {
+                return new Result(false, false);
+            }
+            opened = store.writer(blob.digest(), blob.size(), lease); // collected in between: fetch it
+            if (opened.isEmpty()) {
+                return new Result(false, false);
+            }
+        }
+        try (ContentWriter writer = opened.get()) {
+            boolean teed = tee != null && writer.offset() == 0;
+            download(session, blob, writer, progress, id, teed ? tee : null);
+            if (id != null) {
+                progress.onProgress(ProgressEvent.layer(id, ProgressEvent.VERIFYING_CHECKSUM));
+            }
+            writer.commit();
+            if (teed) {
+                tee.finish();
+            }
+            return new Result(true, teed);
+        }
+    }
+
+    private void download(RepositorySession session, Descriptor blob, ContentWriter writer,
+            ProgressListener progress, String id, BlobPipe tee)
+            throws ImageException, IOException, RegistryResponseException, InterruptedException {
+        long size = blob.size();
+        Tee teed = tee == null ? null : new Tee(tee);
+        int failures = 0;
+        int restarts = 0;
+        while (size < 0 || writer.offset() < size) {
+            long offset = writer.offset();
+            long before = offset;
+            Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+            // A failure to connect or a 5xx was already retried by the session; here only a body
+            // that breaks off is retried, from where it broke off.
+            HttpResponse<InputStream> response = session.send(RepositorySession.Request.of(
+                    "GET", session.uri("blobs/" + blob.digest()), headers));
+            int status = response.statusCode();
+            if (status == 206 && !rangeStartsAt(response, offset)
+                    || status == 200 && offset > 0
+                    || status == 416 && offset > 0) {
+                writer.reset(); // the registry cannot resume: start over
+                if (status != 200) {
+                    response.body().close();
+                    continue;
+                }
+            } else if (status != 200 && status != 206) {
+                throw RepositorySession.failure("GET", response);
+            }
+            try {
+                copy(response.body(), writer, size, progress, id, teed);
+                if (size >= 0 && writer.offset() < size) {
+                    throw new IOException("unexpected EOF after " + writer.offset() + " of " + size + " bytes");
+                }
+                if (size < 0) {
+                    return;
+                }
+            } catch (IOException e) {
+                if (writer.offset() > before) {
+                    failures = 0; // it moved: a new budget, within reason
+                    if (++restarts > MAX_RESTARTS) {
+                        throw e;
+                    }
+                }
+                if (++failures >= retry.maxAttempts()) {
+                    throw new IOException("read blob " + blob.digest() + ": " + RepositorySession.describe(e), e);
+                }
+                retry.sleepAfter(failures);
+            }
+        }
+    }
+
+    private static void copy(InputStream body, ContentWriter writer, long size, ProgressListener progress, String id,
+            Tee tee) throws IOException, ImageException, InterruptedException {
+        byte[] buffer = new byte[64 << 10];
+        long lastEvent = 0;
+        try (InputStream in = body) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                long start = writer.offset();
+                writer.write(buffer, 0, n);
+                long end = start + n;
+                if (tee != null) {
+                    tee.offer(buffer, start, n);
+                }
+                long now = System.nanoTime();
+                if (id != null && (now - lastEvent >= PROGRESS_INTERVAL_NANOS || end == size)) {
+                    lastEvent = now;
+                    progress.onProgress(ProgressEvent.progress(id, ProgressEvent.DOWNLOADING, end, size));
+                }
+            }
+        }
+    }
+
+    /**
+     * Hands each byte of the blob to the pipe once: after a restart from zero (a registry that
+     * ignored the range), the bytes the pipe already has are skipped.
+     */
+    private static final class Tee {
+        private final BlobPipe pipe;
+        private long delivered;
+
+        Tee(BlobPipe pipe) {
+            this.pipe = pipe;
+        }
+
+        void offer(byte[] buffer, long start, int length) throws InterruptedException {
+            long end = start + length;
+            if (end > delivered) {
+                int skip = (int) Math.max(0, delivered - start);
+                pipe.write(buffer, skip, length - skip);
+                delivered = end;
+            }
+        }
+    }
+
+    private static boolean rangeStartsAt(HttpResponse<InputStream> response, long offset) {
+        Matcher m = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
+        return m.matches() && Long.parseLong(m.group(1)) == offset;
+    }
+}

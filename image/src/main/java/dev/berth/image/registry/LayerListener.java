@@ -1,0 +1,37 @@
+package dev.berth.image.registry;
+
+import dev.berth.image.ImageException;
+import dev.berth.oci.image.Descriptor;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The hook that lets a pull unpack layers while they download.
+ *
+ * <p>For every layer of the pulled manifest, {@link #layer} is called once, on a thread of its
+ * own, as soon as the layer's bytes can be read: while it downloads (the stream is fed by the
+ * download as it goes, a tee of what goes into the content store) or, if the blob was already
+ * in the content store or is resumed from an earlier partial download, from the store once the
+ * blob is complete. The stream yields the layer's blob exactly as the registry stores it
+ * (usually gzip-compressed, see the descriptor's media type), from its first byte to its last,
+ * however often the download was retried or resumed underneath.
+ *
+ * <p><b>End of stream means verified.</b> The stream reports its end only after the blob's
+ * digest and size were checked and the blob committed to the store; if the download fails or
+ * the digest does not match, a read throws an {@link IOException} instead, so an unpacker that
+ * treats a read error as failure never publishes an unverified layer.
+ *
+ * <p>Layers are handed out in parallel (as many as download at once); {@code index} is the
+ * layer's position in the manifest, base layer 0, for a caller that must apply them in order.
+ * The pull reports "Pull complete" for a layer when this method returns; an exception fails
+ * the pull. A listener that stops reading early does not stop the download. A listener that
+ * wants Docker's "Extracting" bars sends them itself, through the pull's
+ * {@link ProgressListener}, with the layer's short id ({@code layer.digest().shortId()}).
+ */
+@FunctionalInterface
+public interface LayerListener {
+    /** No unpacking during the pull: the layers are in the content store when it returns. */
+    LayerListener NONE = (index, layer, blob) -> {};
+
+    void layer(int index, Descriptor layer, InputStream blob) throws IOException, ImageException;
+}
