@@ -33,6 +33,11 @@ final class TestRegistry implements AutoCloseable {
     }
 
     static void assumeInstalled() {
+        // scripts/test installs docker-registry and sets berth.requireRoot: there, missing it fails.
+        if (Boolean.getBoolean("berth.requireRoot") || "1".equals(System.getenv("BERTH_REQUIRE_ROOT"))) {
+            org.junit.jupiter.api.Assertions.assertTrue(Files.isExecutable(BINARY),
+                    BINARY + " is missing (scripts/install-deps installs docker-registry)");
+        }
         assumeTrue(Files.isExecutable(BINARY),
                 "needs Debian's reference registry: apt-get install docker-registry apache2-utils");
     }
