@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.daemon.api.image.ImageRoutes;
 import dev.berth.daemon.api.system.EngineFacts;
 import dev.berth.daemon.api.system.HostFacts;
 import dev.berth.daemon.api.system.HostSystem;
@@ -7,6 +8,8 @@ import dev.berth.daemon.api.system.Inventory;
 import dev.berth.daemon.api.system.SystemRoutes;
 import dev.berth.daemon.events.EventBus;
 import dev.berth.daemon.http.ApiVersion;
+import dev.berth.daemon.image.ImageService;
+import dev.berth.image.ImageException;
 import dev.berth.daemon.http.HttpServer;
 import dev.berth.daemon.http.ListenAddress;
 import dev.berth.daemon.http.Router;
@@ -63,8 +66,14 @@ public final class Daemon implements AutoCloseable {
             List<HttpServer.Listener> listeners = listeners(config, warnings);
             EngineFacts facts = new EngineFacts(id, build.version(), build.buildTime(), "overlay2", config.dataRoot(),
                     config.debug(), config.insecureRegistries(), config.registryMirrors(), warnings);
-            HostSystem system = new HostSystem(facts, HostFacts.probe(), Inventory.empty(), events);
-            Router router = Router.of(new SystemRoutes(system, events));
+            ImageService images;
+            try {
+                images = ImageService.open(config.dataRoot(), events);
+            } catch (ImageException e) {
+                throw new StartupFailure("image store: " + e.getMessage(), e);
+            }
+            HostSystem system = new HostSystem(facts, HostFacts.probe(), Inventory.empty().withImages(images), events);
+            Router router = Router.of(new SystemRoutes(system, events), new ImageRoutes(images));
 
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("API-Version", ApiVersion.CURRENT.toString());

@@ -21,6 +21,7 @@ import java.util.UUID;
  * <pre>
  * &lt;data-root&gt;/
  *   engine-id        the daemon's ID ({@code ID} of /info), made once and kept
+ *   image/           images: content/ (blobs) and images/ (names), see dev.berth.daemon.image
  * </pre>
  */
 final class DataRoot {

@@ -1,0 +1,385 @@
+package dev.berth.daemon.image;
+
+import dev.berth.daemon.api.Filters;
+import dev.berth.daemon.api.image.DeleteItem;
+import dev.berth.daemon.api.image.HistoryItem;
+import dev.berth.daemon.api.image.ImageBackend;
+import dev.berth.daemon.api.image.ImageInspect;
+import dev.berth.daemon.api.image.ImageSummary;
+import dev.berth.daemon.api.image.ImportRequest;
+import dev.berth.daemon.api.image.PruneReport;
+import dev.berth.daemon.api.system.Usage;
+import dev.berth.daemon.api.system.UsageSource;
+import dev.berth.daemon.events.EventBus;
+import dev.berth.daemon.events.EventType;
+import dev.berth.daemon.http.ApiException;
+import dev.berth.image.ImageException;
+import dev.berth.image.archive.ArchiveFormat;
+import dev.berth.image.archive.ImageImporter;
+import dev.berth.image.archive.ImageLoader;
+import dev.berth.image.archive.ImageSaver;
+import dev.berth.image.archive.LayerHandler;
+import dev.berth.image.archive.LoadResult;
+import dev.berth.image.content.BlobInfo;
+import dev.berth.image.content.ContentStore;
+import dev.berth.image.content.FileContentStore;
+import dev.berth.image.reference.ImageReference;
+import dev.berth.image.store.Deletion;
+import dev.berth.image.store.Image;
+import dev.berth.image.store.ImageDeleter;
+import dev.berth.image.store.ImageFilters;
+import dev.berth.image.store.ImageLister;
+import dev.berth.image.store.ImagePruner;
+import dev.berth.image.store.ImageStore;
+import dev.berth.image.store.ImageUsers;
+import dev.berth.oci.image.Digest;
+import dev.berth.oci.image.ImageConfig;
+import dev.berth.oci.image.ImageJson;
+import dev.berth.oci.image.InvalidImageException;
+import dev.berth.oci.image.Platform;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The daemon's images: the content store and image store under {@code <data-root>/image/},
+ * served to the Image routes ({@link ImageBackend}) and to {@code /system/df}
+ * ({@link UsageSource}), with an image event for every change (tag, untag, delete, import,
+ * load, save) as dockerd logs them.
+ *
+ * <p>Layers are not unpacked yet: loads and imports hand them to {@link LayerHandler#NONE}
+ * until the snapshotter is wired in.
+ */
+public final class ImageService implements ImageBackend, UsageSource {
+    private static final int MAX_CONFIG = 8 << 20;
+    private static final String NEVER = "0001-01-01T00:00:00Z";
+    private static final List<String> FILTER_NAMES =
+            List.of("dangling", "label", "label!", "before", "since", "reference", "until");
+
+    private final ImageStore store;
+    private final ContentStore content;
+    private final EventBus events;
+    private final LayerHandler layers;
+
+    ImageService(ImageStore store, EventBus events, LayerHandler layers) {
+        this.store = store;
+        this.content = store.content();
+        this.events = events;
+        this.layers = layers;
+    }
+
+    /** Opens (creating if needed) the stores in {@code <dataRoot>/image}. */
+    public static ImageService open(Path dataRoot, EventBus events) throws ImageException {
+        Path root = dataRoot.resolve("image");
+        FileContentStore content = FileContentStore.open(root);
+        return new ImageService(ImageStore.open(root, content), events, LayerHandler.NONE);
+    }
+
+    // ---- reading
+
+    @Override
+    public List<ImageSummary> list(Filters filters, boolean all) {
+        List<Image> images = ImageErrors.call(() -> new ImageLister(store).list(imageFilters(filters)));
+        return images.stream().map(this::summary).toList();
+    }
+
+    @Override
+    public ImageInspect inspect(String name) {
+        Image image = resolve(name);
+        ImageConfig config = config(image);
+        List<String> layerIds = config.diffIds().stream().map(Digest::toString).toList();
+        String lastTag = image.record().lastTagTime() == null ? NEVER : image.record().lastTagTime().toString();
+        return new ImageInspect(image.id().toString(), familiar(image.tags()), familiar(image.digests()), "",
+                orEmpty(config.comment()), config.created(), config.author(),
+                config.config() != null ? config.config() : ImageConfig.Config.empty(),
+                orEmpty(config.architecture()), config.variant(), orEmpty(config.os()), config.osVersion(),
+                size(image), new ImageInspect.GraphDriver("overlay2", Map.of()),
+                new ImageInspect.RootFs("layers", layerIds), new ImageInspect.Metadata(lastTag));
+    }
+
+    @Override
+    public List<HistoryItem> history(String name) {
+        Image image = resolve(name);
+        ImageConfig config = config(image);
+        List<ImageConfig.History> steps = config.history() == null ? List.of() : config.history();
+        List<HistoryItem> out = new ArrayList<>();
+        int layer = 0;
+        for (ImageConfig.History h : steps) {
+            long size = 0;
+            if (!h.isEmptyLayer() && layer < image.record().layers().size()) {
+                size = blobSize(image.record().layers().get(layer++));
+            }
+            out.addFirst(new HistoryItem("<missing>", seconds(h.created()), orEmpty(h.createdBy()), null, size,
+                    orEmpty(h.comment())));
+        }
+        if (out.isEmpty()) {
+            out.add(new HistoryItem("<missing>", 0, "", null, size(image), ""));
+        }
+        HistoryItem top = out.getFirst();
+        out.set(0, new HistoryItem(image.id().toString(), top.created(), top.createdBy(), familiar(image.tags()),
+                top.size(), top.comment()));
+        return out;
+    }
+
+    // ---- changing
+
+    @Override
+    public void tag(String name, String repo, String tag) {
+        Image image = resolve(name);
+        ImageReference ref = ImageErrors.call(() -> {
+            ImageReference r = ImageReference.parse(repo);
+            if (r.digest() != null) {
+                throw ImageException.invalid("refusing to create a tag with a digest reference");
+            }
+            if (!tag.isEmpty()) {
+                if (!ImageReference.isValidTag(tag)) {
+                    throw ImageException.invalid("invalid tag format");
+                }
+                r = r.withTag(tag);
+            }
+            r = r.withDefaultTag();
+            store.tag(image.id(), r);
+            return r;
+        });
+        events.publish(EventType.IMAGE, "tag", image.id().toString(), Map.of("name", ref.familiar()));
+    }
+
+    @Override
+    public List<DeleteItem> delete(String name, boolean force, boolean noPrune) {
+        Image image = resolve(name);
+        List<Deletion> done = ImageErrors.call(() -> new ImageDeleter(store, ImageUsers.NONE).delete(name, force));
+        collectGarbage();
+        return report(done, Map.of(), image.id());
+    }
+
+    @Override
+    public String importTarball(InputStream tarball, ImportRequest request) {
+        ImageConfig.Config config = request.changes().isEmpty() ? null : ImportChanges.apply(request.changes());
+        Platform platform = platform(request.platform());
+        Image image = ImageErrors.call(() -> {
+            ImageReference name = null;
+            if (!request.repo().isEmpty()) {
+                name = ImageReference.parse(request.repo());
+                if (!request.tag().isEmpty()) {
+                    name = name.withTag(request.tag());
+                }
+                name = name.withDefaultTag();
+            }
+            String message = request.message().isEmpty() ? null : request.message();
+            return new ImageImporter(store).importTarball(tarball,
+                    new ImageImporter.Options(name, message, config, platform), layers);
+        });
+        String id = image.id().toString();
+        for (ImageReference tag : image.tags()) {
+            events.publish(EventType.IMAGE, "tag", id, Map.of("name", tag.familiar()));
+        }
+        events.publish(EventType.IMAGE, "import", id, Map.of("name", id));
+        return id;
+    }
+
+    @Override
+    public List<String> load(InputStream archive) {
+        LoadResult result = ImageErrors.call(() -> new ImageLoader(store).load(archive, layers));
+        for (LoadResult.Loaded loaded : result.images()) {
+            String id = loaded.image().id().toString();
+            if (loaded.names().isEmpty()) {
+                events.publish(EventType.IMAGE, "load", id, Map.of("name", id));
+            }
+            for (ImageReference name : loaded.names()) {
+                events.publish(EventType.IMAGE, "load", id, Map.of("name", name.withDefaultTag().familiar()));
+            }
+        }
+        return result.messages();
+    }
+
+    @Override
+    public void checkSavable(List<String> names) {
+        for (String name : names) {
+            try {
+                store.resolve(name);
+            } catch (ImageException e) {
+                // "busybox" saves every busybox tag, even when busybox:latest does not exist.
+                boolean repository = e.kind() == ImageException.Kind.NOT_FOUND && ImageErrors.call(() -> {
+                    ImageReference ref = ImageReference.parse(name);
+                    return ref.isNameOnly() && !store.referencesByName(ref).isEmpty();
+                });
+                if (!repository) {
+                    throw ImageErrors.api(e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void save(List<String> names, OutputStream out) {
+        ImageErrors.call(() -> {
+            new ImageSaver(store).save(names, ArchiveFormat.DOCKER, out);
+            return null;
+        });
+        Set<String> ids = new HashSet<>();
+        for (String name : names) {
+            try {
+                ids.add(store.resolve(name).id().toString());
+            } catch (ImageException e) {
+                // a whole repository was saved: its tags' images are named by the repository
+            }
+        }
+        for (String id : ids) {
+            events.publish(EventType.IMAGE, "save", id, Map.of("name", id));
+        }
+    }
+
+    @Override
+    public PruneReport prune(Filters filters) {
+        Map<ImageReference, Digest> owners = new HashMap<>();
+        for (Image image : store.all()) {
+            image.tags().forEach(t -> owners.put(t, image.id()));
+            image.digests().forEach(d -> owners.put(d, image.id()));
+        }
+        ImagePruner.Report report = ImageErrors.call(
+                () -> new ImagePruner(store, ImageUsers.NONE).prune(imageFilters(filters)));
+        List<DeleteItem> items = report(report.deleted(), owners, null);
+        return new PruneReport(items.isEmpty() ? null : items, report.spaceReclaimed());
+    }
+
+    // ---- usage
+
+    @Override
+    public long count() {
+        return store.all().size();
+    }
+
+    @Override
+    public Usage usage(boolean withItems) {
+        List<Image> images = store.all();
+        Set<Digest> blobs = new HashSet<>();
+        for (Image image : images) {
+            blobs.addAll(image.record().layers());
+        }
+        long total = 0;
+        for (Digest blob : blobs) {
+            total += blobSize(blob);
+        }
+        List<ImageSummary> items = withItems ? images.stream().map(i -> {
+            ImageSummary s = summary(i);
+            return new ImageSummary(s.id(), s.parentId(), s.repoTags(), s.repoDigests(), s.created(), s.size(), 0,
+                    null, s.labels(), 0);
+        }).toList() : List.of();
+        return new Usage(0, images.size(), total, total, items);
+    }
+
+    // ---- helpers
+
+    /** The untag and delete lines and their events; {@code owners} names the images of removed references. */
+    private List<DeleteItem> report(List<Deletion> done, Map<ImageReference, Digest> owners, Digest image) {
+        List<DeleteItem> items = new ArrayList<>();
+        for (Deletion d : done) {
+            switch (d) {
+                case Deletion.Untagged u -> {
+                    items.add(DeleteItem.untagged(u.reference().familiar()));
+                    Digest owner = image != null ? image : owners.get(u.reference());
+                    events.publish(EventType.IMAGE, "untag", owner == null ? u.reference().familiar()
+                            : owner.toString(), Map.of("name", u.reference().familiar()));
+                }
+                case Deletion.Deleted del -> {
+                    items.add(DeleteItem.deleted(del.id().toString()));
+                    events.publish(EventType.IMAGE, "delete", del.id().toString(),
+                            Map.of("name", del.id().toString()));
+                }
+            }
+        }
+        return items;
+    }
+
+    private void collectGarbage() {
+        try {
+            store.collectGarbage();
+        } catch (ImageException e) {
+            // Unreferenced blobs stay until the next collection; the delete itself is done.
+        }
+    }
+
+    private Image resolve(String name) {
+        return ImageErrors.call(() -> store.resolve(name));
+    }
+
+    private ImageConfig config(Image image) {
+        return ImageErrors.call(() -> {
+            try {
+                return ImageJson.readConfig(content.read(image.id(), MAX_CONFIG), "image " + image.id());
+            } catch (InvalidImageException e) {
+                throw ImageException.internal("image " + image.id() + ": config: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private ImageSummary summary(Image image) {
+        long created = image.record().created() == null ? 0 : image.record().created().getEpochSecond();
+        return new ImageSummary(image.id().toString(), "", familiar(image.tags()), familiar(image.digests()),
+                created, size(image), -1, null, image.record().labels(), -1);
+    }
+
+    /** The image's size: its layer blobs as stored. */
+    private long size(Image image) {
+        long total = 0;
+        for (Digest layer : image.record().layers()) {
+            total += blobSize(layer);
+        }
+        return total;
+    }
+
+    private long blobSize(Digest blob) {
+        try {
+            return content.info(blob).map(BlobInfo::size).orElse(0L);
+        } catch (ImageException e) {
+            return 0;
+        }
+    }
+
+    private static ImageFilters imageFilters(Filters filters) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (String name : FILTER_NAMES) {
+            if (filters.contains(name)) {
+                values.put(name, List.copyOf(filters.get(name)));
+            }
+        }
+        return new ImageFilters(values);
+    }
+
+    private static Platform platform(String text) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        String[] parts = text.split("/");
+        if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw ApiException.invalid("invalid platform " + text + ": expected os/arch[/variant]");
+        }
+        return new Platform(parts[1], parts[0], null, null, parts.length == 3 ? parts[2] : null, null);
+    }
+
+    private static List<String> familiar(List<ImageReference> refs) {
+        return refs.stream().map(ImageReference::familiar).toList();
+    }
+
+    private static long seconds(String time) {
+        if (time == null || time.isEmpty()) {
+            return 0;
+        }
+        try {
+            return java.time.Instant.parse(time).getEpochSecond();
+        } catch (java.time.format.DateTimeParseException e) {
+            return 0;
+        }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}
