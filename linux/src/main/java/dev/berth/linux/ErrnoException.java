@@ -12,7 +12,16 @@ public final class ErrnoException extends IOException {
     public static final int ESRCH = 3;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
+    public static final int EBUSY = 16;
+    public static final int EEXIST = 17;
+    public static final int EXDEV = 18;
+    public static final int ENOTDIR = 20;
+    public static final int EISDIR = 21;
     public static final int EINVAL = 22;
+    public static final int ERANGE = 34;
+    public static final int ENOTEMPTY = 39;
+    public static final int ENODATA = 61;
+    public static final int EOPNOTSUPP = 95;
 
     private final int errno;
 

@@ -16,13 +16,29 @@ import java.lang.invoke.VarHandle;
  */
 final class LibC {
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    /** The layout of the captured call state; allocate one per call that can fail. */
+    static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
+    /** {@code AT_FDCWD} from {@code <fcntl.h>}: *at calls resolve relative paths from the cwd. */
+    static final int AT_FDCWD = -100;
+    /** {@code AT_SYMLINK_NOFOLLOW}: act on a symlink itself, never on what it points to. */
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
     private LibC() {}
 
-    private static MethodHandle handle(String name, FunctionDescriptor fd, boolean errno) {
+    /** The errno that a downcall created with {@code errno = true} captured into {@code state}. */
+    static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    /** A NUL-terminated copy of {@code s} in {@code arena}, or {@link MemorySegment#NULL} for null. */
+    static MemorySegment cString(Arena arena, String s) {
+        return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
+    }
+
+    static MethodHandle handle(String name, FunctionDescriptor fd, boolean errno) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         return errno

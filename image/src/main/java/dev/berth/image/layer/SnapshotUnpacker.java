@@ -1,0 +1,98 @@
+package dev.berth.image.layer;
+
+import dev.berth.image.ImageException;
+import dev.berth.image.snapshot.Mount;
+import dev.berth.image.snapshot.Mounter;
+import dev.berth.image.snapshot.Snapshotter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Unpacks a layer into a {@link Snapshotter} as a new committed snapshot: prepare on the
+ * parent, apply, commit under the layer's name (for images, its chainID). On any failure the
+ * prepared snapshot is removed, so a half-unpacked layer is never visible.
+ *
+ * <p>Where the layer is written depends on the mounts the snapshotter returns, as in containerd:
+ * an overlay with an upper directory gets the layer applied to that directory directly, in
+ * {@link WhiteoutMode#OVERLAY} form (no mount needed, whiteouts become overlay whiteouts); a
+ * writable bind mount gets it applied to its source in {@link WhiteoutMode#REMOVE} form (the
+ * directory holds the whole tree); anything else is mounted on a temporary directory and written
+ * through in {@code REMOVE} form.
+ *
+ * <p>Applied to an upper directory alone, a layer does not see the layers below it: an entry
+ * under a path that a lower layer made a symlink ({@code lib -> usr/lib}, then {@code lib/x})
+ * lands in a new directory {@code lib} that hides the symlink, where a merged tree would have
+ * followed it. Docker's overlay2 and containerd's overlay apply behave the same; image builders
+ * record the resolved path, so real layers do not contain such entries.
+ */
+public final class SnapshotUnpacker {
+    private final Snapshotter snapshots;
+
+    public SnapshotUnpacker(Snapshotter snapshots) {
+        this.snapshots = snapshots;
+    }
+
+    /** Applies {@code layer} on top of {@code parent} (null for a base layer) and commits it as {@code name}. */
+    public LayerDigest unpack(String name, String parent, InputStream layer) throws ImageException {
+        return unpack(name, parent, layer, Map.of());
+    }
+
+    /** {@link #unpack(String, String, InputStream)} with labels for the committed snapshot. */
+    public LayerDigest unpack(String name, String parent, InputStream layer, Map<String, String> labels)
+            throws ImageException {
+        String key = "extract-" + UUID.randomUUID() + " " + name;
+        List<Mount> mounts = snapshots.prepare(key, parent);
+        boolean committed = false;
+        try {
+            LayerDigest digest = apply(mounts, layer);
+            snapshots.commit(name, key, labels);
+            committed = true;
+            return digest;
+        } finally {
+            if (!committed) {
+                try {
+                    snapshots.remove(key);
+                } catch (ImageException ignored) {
+                    // the first failure is the one to report; the next open sweeps leftovers
+                }
+            }
+        }
+    }
+
+    private static LayerDigest apply(List<Mount> mounts, InputStream layer) throws ImageException {
+        if (mounts.size() == 1) {
+            Mount m = mounts.getFirst();
+            if (m.type().equals("overlay") && m.option("upperdir").isPresent()) {
+                return new LayerApplier(WhiteoutMode.OVERLAY).apply(layer, Path.of(m.option("upperdir").get()));
+            }
+            if (m.type().equals("bind") && !m.readOnly()) {
+                return new LayerApplier(WhiteoutMode.REMOVE).apply(layer, Path.of(m.source()));
+            }
+        }
+        Path target;
+        try {
+            target = Files.createTempDirectory("berth-unpack-");
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.INTERNAL, "unpack: " + e.getMessage(), e);
+        }
+        try {
+            Mounter.mountAll(mounts, target);
+            try {
+                return new LayerApplier(WhiteoutMode.REMOVE).apply(layer, target);
+            } finally {
+                Mounter.unmountAll(target);
+            }
+        } finally {
+            try {
+                Files.deleteIfExists(target);
+            } catch (IOException ignored) {
+                // an empty directory in the temp dir
+            }
+        }
+    }
+}
