@@ -10,6 +10,9 @@ import dev.berth.daemon.events.EventBus;
 import dev.berth.daemon.http.ApiVersion;
 import dev.berth.daemon.image.ImageService;
 import dev.berth.image.ImageException;
+import dev.berth.image.registry.CredentialProvider;
+import dev.berth.image.registry.RegistryClient;
+import dev.berth.image.registry.RegistryConfig;
 import dev.berth.daemon.http.HttpServer;
 import dev.berth.daemon.http.ListenAddress;
 import dev.berth.daemon.http.Router;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,14 +49,39 @@ public final class Daemon implements AutoCloseable {
     private final PidFile pidFile;
     private final EventBus events;
     private final HttpServer server;
+    private final RegistryClient registry;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean stopping;
 
-    private Daemon(DaemonConfig config, PidFile pidFile, EventBus events, HttpServer server) {
+    private Daemon(DaemonConfig config, PidFile pidFile, EventBus events, HttpServer server,
+            RegistryClient registry) {
+        this.registry = registry;
         this.config = config;
         this.pidFile = pidFile;
         this.events = events;
         this.server = server;
+    }
+
+    /**
+     * Overrides Docker's per-registry trust directory ({@code /etc/docker/certs.d}), for tests:
+     * the system property, else the environment variable (bin/berthd passes no JVM options).
+     */
+    static final String CERTS_DIR_PROPERTY = "berth.registry.certsDir";
+    static final String CERTS_DIR_ENV = "BERTH_REGISTRY_CERTS_DIR";
+
+    /**
+     * How the registry client reaches registries: {@code --insecure-registry} (loopback is always
+     * insecure, as in Docker) and the per-registry certificates of {@code /etc/docker/certs.d}.
+     * Registry mirrors are reported by {@code docker info} but not used for pulls yet.
+     */
+    static RegistryConfig registryConfig(DaemonConfig config) {
+        String certs = System.getProperty(CERTS_DIR_PROPERTY);
+        if (certs == null || certs.isBlank()) {
+            certs = System.getenv(CERTS_DIR_ENV);
+        }
+        return RegistryConfig.defaults()
+                .withInsecureRegistries(config.insecureRegistries())
+                .withCertsDir(certs == null || certs.isBlank() ? RegistryConfig.DOCKER_CERTS_DIR : Path.of(certs));
     }
 
     public static Daemon start(DaemonConfig config) throws StartupFailure {
@@ -67,9 +96,16 @@ public final class Daemon implements AutoCloseable {
             EngineFacts facts = new EngineFacts(id, build.version(), build.buildTime(), "overlay2", config.dataRoot(),
                     config.debug(), config.insecureRegistries(), config.registryMirrors(), warnings);
             ImageService images;
+            RegistryClient registry;
             try {
-                images = ImageService.open(config.dataRoot(), events);
+                registry = new RegistryClient(registryConfig(config), CredentialProvider.ANONYMOUS);
+            } catch (IllegalArgumentException e) {
+                throw new StartupFailure("registry configuration: " + e.getMessage(), e);
+            }
+            try {
+                images = ImageService.open(config.dataRoot(), events, registry);
             } catch (ImageException e) {
+                registry.close();
                 throw new StartupFailure("image store: " + e.getMessage(), e);
             }
             HostSystem system = new HostSystem(facts, HostFacts.probe(), Inventory.empty().withImages(images), events);
@@ -91,7 +127,7 @@ public final class Daemon implements AutoCloseable {
             }
             LOG.info("Daemon has completed initialization (berthd " + build.version() + ", API " + ApiVersion.CURRENT
                     + ", data root " + config.dataRoot() + ")");
-            return new Daemon(config, pid, events, server);
+            return new Daemon(config, pid, events, server, registry);
         } catch (StartupFailure | RuntimeException e) {
             pid.close();
             throw e;
@@ -161,6 +197,7 @@ public final class Daemon implements AutoCloseable {
             server.stopListening();
             events.close();
             server.close(GRACE);
+            registry.close();
         } finally {
             pidFile.close();
             LOG.info("Daemon shutdown complete");

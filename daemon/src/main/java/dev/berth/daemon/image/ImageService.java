@@ -7,6 +7,7 @@ import dev.berth.daemon.api.image.ImageBackend;
 import dev.berth.daemon.api.image.ImageInspect;
 import dev.berth.daemon.api.image.ImageSummary;
 import dev.berth.daemon.api.image.ImportRequest;
+import dev.berth.daemon.api.image.ProgressSink;
 import dev.berth.daemon.api.image.PruneReport;
 import dev.berth.daemon.api.system.Usage;
 import dev.berth.daemon.api.system.UsageSource;
@@ -23,7 +24,21 @@ import dev.berth.image.archive.LoadResult;
 import dev.berth.image.content.BlobInfo;
 import dev.berth.image.content.ContentStore;
 import dev.berth.image.content.FileContentStore;
+import dev.berth.image.content.Lease;
 import dev.berth.image.reference.ImageReference;
+import dev.berth.image.registry.AuthConfig;
+import dev.berth.image.registry.CredentialProvider;
+import dev.berth.image.registry.Credentials;
+import dev.berth.image.registry.ProgressEvent;
+import dev.berth.image.registry.ProgressListener;
+import dev.berth.image.registry.PullOptions;
+import dev.berth.image.registry.PullResult;
+import dev.berth.image.registry.PushOptions;
+import dev.berth.image.registry.PushResult;
+import dev.berth.image.registry.RegistryClient;
+import dev.berth.image.registry.RegistryConfig;
+import dev.berth.image.registry.RemoteRef;
+import dev.berth.image.store.ImageRecord;
 import dev.berth.image.store.Deletion;
 import dev.berth.image.store.Image;
 import dev.berth.image.store.ImageDeleter;
@@ -32,6 +47,7 @@ import dev.berth.image.store.ImageLister;
 import dev.berth.image.store.ImagePruner;
 import dev.berth.image.store.ImageStore;
 import dev.berth.image.store.ImageUsers;
+import dev.berth.oci.image.Descriptor;
 import dev.berth.oci.image.Digest;
 import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.ImageJson;
@@ -46,13 +62,15 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The daemon's images: the content store and image store under {@code <data-root>/image/},
  * served to the Image routes ({@link ImageBackend}) and to {@code /system/df}
  * ({@link UsageSource}), with an image event for every change (tag, untag, delete, import,
- * load, save) as dockerd logs them.
+ * load, save, pull, push) as dockerd logs them. Pulls and pushes go through the daemon's
+ * {@link RegistryClient}, with the credentials of the request's {@code X-Registry-Auth}.
  *
  * <p>Layers are not unpacked yet: loads and imports hand them to {@link LayerHandler#NONE}
  * until the snapshotter is wired in.
@@ -67,19 +85,26 @@ public final class ImageService implements ImageBackend, UsageSource {
     private final ContentStore content;
     private final EventBus events;
     private final LayerHandler layers;
+    private final RegistryClient registry;
 
-    ImageService(ImageStore store, EventBus events, LayerHandler layers) {
+    ImageService(ImageStore store, EventBus events, LayerHandler layers, RegistryClient registry) {
         this.store = store;
         this.content = store.content();
         this.events = events;
         this.layers = layers;
+        this.registry = registry;
     }
 
-    /** Opens (creating if needed) the stores in {@code <dataRoot>/image}. */
+    /** Opens (creating if needed) the stores in {@code <dataRoot>/image}, with Docker's registry defaults. */
     public static ImageService open(Path dataRoot, EventBus events) throws ImageException {
+        return open(dataRoot, events, new RegistryClient(RegistryConfig.defaults(), CredentialProvider.ANONYMOUS));
+    }
+
+    /** The same, pulling and pushing through {@code registry} (which the caller closes). */
+    public static ImageService open(Path dataRoot, EventBus events, RegistryClient registry) throws ImageException {
         Path root = dataRoot.resolve("image");
         FileContentStore content = FileContentStore.open(root);
-        return new ImageService(ImageStore.open(root, content), events, LayerHandler.NONE);
+        return new ImageService(ImageStore.open(root, content), events, LayerHandler.NONE, registry);
     }
 
     // ---- reading
@@ -233,6 +258,195 @@ public final class ImageService implements ImageBackend, UsageSource {
         }
         for (String id : ids) {
             events.publish(EventType.IMAGE, "save", id, Map.of("name", id));
+        }
+    }
+
+    // ---- registries
+
+    @Override
+    public void pull(String reference, String platformText, String registryAuth, ProgressSink sink) {
+        Platform platform = platform(platformText == null ? "" : platformText);
+        Credentials credentials = credentials(registryAuth);
+        ImageReference ref = ImageErrors.call(() -> {
+            ImageReference r = ImageReference.parse(reference);
+            return r.digest() == null ? r.withDefaultTag() : r;
+        });
+        RemoteRef remote = RemoteRef.of(ref);
+        Optional<Digest> before = store.lookup(ref);
+        HeldBack progress = new HeldBack(sink);
+        Lease lease = content.lease();
+        boolean registered = false;
+        Image image;
+        try {
+            PullResult result = registryCall(() -> registry.pull(remote, content, PullOptions.defaults()
+                    .withPlatform(platform).withCredentials(credentials).withLease(lease).withProgress(progress)));
+            List<ImageReference> names = new ArrayList<>();
+            if (ref.digest() == null) {
+                names.add(ref);
+            }
+            names.add(ref.withoutTag().withDigest(result.root().digest()));
+            ImageConfig config = result.config();
+            ImageRecord record = new ImageRecord(result.imageId(), result.root(), result.manifest().digest(),
+                    result.parsed().layers().stream().map(Descriptor::digest).toList(), config.createdInstant(),
+                    config.labels(), null);
+            image = ImageErrors.call(() -> store.put(record, names).image());
+            registered = true;
+            boolean upToDate = before.isPresent() && before.get().equals(image.id());
+            progress.onProgress(upToDate ? ProgressEvent.upToDate(ref.familiar())
+                    : ProgressEvent.downloadedNewer(ref.familiar()));
+        } finally {
+            Set<Digest> leased = Set.copyOf(lease.digests());
+            lease.close();
+            if (!registered && !leased.isEmpty()) {
+                try {
+                    store.collectGarbage(leased);
+                } catch (ImageException e) {
+                    // Unreferenced blobs go at the next collection.
+                }
+            }
+        }
+        // dockerd logs only the pull, not the tag it set
+        events.publish(EventType.IMAGE, "pull", ref.familiar(), Map.of("name", ref.familiar()));
+    }
+
+    @Override
+    public void push(String name, String tag, String registryAuth, ProgressSink sink) {
+        Credentials credentials = credentials(registryAuth);
+        ImageReference repo = ImageErrors.call(() -> ImageReference.parse(name));
+        List<ImageReference> targets = new ArrayList<>();
+        if (repo.digest() != null) {
+            throw ApiException.invalid("cannot push a digest reference");
+        }
+        if (!tag.isEmpty()) {
+            targets.add(repo.withTag(tag));
+        } else if (repo.tag() != null) {
+            targets.add(repo);
+        } else {
+            // docker push --all-tags: every tag of the repository
+            store.referencesByName(repo).keySet().stream().filter(r -> r.tag() != null && r.digest() == null)
+                    .sorted(java.util.Comparator.comparing(ImageReference::tag)).forEach(targets::add);
+            if (targets.isEmpty()) {
+                throw ApiException.notFound("An image does not exist locally with the tag: " + repo.familiarName());
+            }
+        }
+        List<Image> images = new ArrayList<>();
+        for (ImageReference target : targets) {
+            Optional<Digest> id = store.lookup(target);
+            Optional<Image> image = id.flatMap(store::get);
+            if (image.isEmpty()) {
+                throw ApiException.notFound("An image does not exist locally with the tag: " + target.familiarName());
+            }
+            images.add(image.get());
+        }
+        ProgressListener progress = event -> sink.send(event);
+        for (int i = 0; i < targets.size(); i++) {
+            ImageReference target = targets.get(i);
+            Image image = images.get(i);
+            Descriptor root = image.record().target();
+            PushResult result = registryCall(() -> registry.push(RemoteRef.of(target), root, content,
+                    PushOptions.defaults().withCredentials(credentials).withProgress(progress)));
+            ImageReference digested = target.withoutTag().withDigest(result.root().digest());
+            try {
+                store.tag(image.id(), digested);
+            } catch (ImageException e) {
+                // The push is done; the repo digest is only a record of it.
+            }
+            events.publish(EventType.IMAGE, "push", target.familiar(), Map.of("name", target.familiar()));
+        }
+    }
+
+    @Override
+    public String login(byte[] authConfig) {
+        AuthConfig auth = ImageErrors.call(() -> {
+            try {
+                // The body is the same AuthConfig JSON as X-Registry-Auth carries, without the base64.
+                return AuthConfig.decodeHeader(java.util.Base64.getUrlEncoder().encodeToString(authConfig));
+            } catch (ImageException e) {
+                throw ImageException.invalid(e.getMessage().replace("invalid X-Registry-Auth header",
+                        "invalid authentication configuration"), e);
+            }
+        });
+        String registryHost = loginHost(auth.serverAddress());
+        registryCall(() -> {
+            registry.login(registryHost, auth.credentials());
+            return null;
+        });
+        return "Login Succeeded";
+    }
+
+    /** {@code https://index.docker.io/v1/}, {@code localhost:5000}, {@code http://h:1/}: the host[:port] to log in to. */
+    static String loginHost(String serverAddress) {
+        if (serverAddress == null || serverAddress.isBlank()) {
+            return RemoteRef.DOCKER_HUB;
+        }
+        String s = serverAddress.strip();
+        int scheme = s.indexOf("://");
+        if (scheme >= 0) {
+            s = s.substring(scheme + 3);
+        }
+        int slash = s.indexOf('/');
+        if (slash >= 0) {
+            s = s.substring(0, slash);
+        }
+        if (s.equals("index.docker.io") || s.equals("registry-1.docker.io") || s.isEmpty()) {
+            return RemoteRef.DOCKER_HUB;
+        }
+        return s;
+    }
+
+    /** A registry call: an interrupt (the client went away, the daemon stops) ends it. */
+    private static <T> T registryCall(RegistryCall<T> call) {
+        try {
+            return call.run();
+        } catch (ImageException e) {
+            throw ImageErrors.api(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(dev.berth.daemon.http.ErrorKind.UNAVAILABLE, "interrupted", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RegistryCall<T> {
+        T run() throws ImageException, InterruptedException;
+    }
+
+    private static Credentials credentials(String registryAuth) {
+        if (registryAuth == null || registryAuth.isBlank()) {
+            return null;
+        }
+        Credentials c = ImageErrors.call(() -> AuthConfig.decodeHeader(registryAuth).credentials());
+        return c.isAnonymous() ? null : c;
+    }
+
+    /**
+     * Progress to the client, holding back the pull's first line ({@code v1: Pulling from …})
+     * until something follows it: dockerd says it only once the manifest is found, so that a
+     * missing tag is an error status ({@code Error response from daemon: manifest for … not
+     * found}) rather than an error in the stream.
+     */
+    private static final class HeldBack implements ProgressListener {
+        private final ProgressSink sink;
+        private ProgressEvent held;
+        private boolean first = true;
+
+        HeldBack(ProgressSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public synchronized void onProgress(ProgressEvent event) {
+            if (first) {
+                first = false;
+                held = event;
+                return;
+            }
+            if (held != null) {
+                ProgressEvent h = held;
+                held = null;
+                sink.send(h);
+            }
+            sink.send(event);
         }
     }
 

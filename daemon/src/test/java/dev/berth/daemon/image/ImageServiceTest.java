@@ -144,4 +144,25 @@ class ImageServiceTest {
         assertThat(report.spaceReclaimed()).isPositive();
         assertThat(images.prune(Filters.none()).imagesDeleted()).isNull();
     }
+
+    @Test
+    void loginHostIsTheRegistryOfTheServerAddress() {
+        assertThat(ImageService.loginHost(null)).isEqualTo("docker.io");
+        assertThat(ImageService.loginHost("https://index.docker.io/v1/")).isEqualTo("docker.io");
+        assertThat(ImageService.loginHost("localhost:5000")).isEqualTo("localhost:5000");
+        assertThat(ImageService.loginHost("http://127.0.0.1:5000/")).isEqualTo("127.0.0.1:5000");
+    }
+
+    @Test
+    void pullAndPushFailBeforeStreamingOnBadNames() {
+        List<Object> sent = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> images.pull("Not Valid", "", null, sent::add))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> images.push("127.0.0.1:1/absent", "v1", null, sent::add))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .hasMessage("An image does not exist locally with the tag: 127.0.0.1:1/absent");
+        assertThatThrownBy(() -> images.pull("busybox", "linux", null, sent::add))
+                .isInstanceOf(ApiException.class).hasMessageContaining("invalid platform");
+        assertThat(sent).isEmpty();
+    }
 }

@@ -38,6 +38,26 @@ public interface ImageBackend {
     /** {@code GET /images/get}: the images as a {@code docker save} tar. */
     void save(List<String> names, OutputStream out);
 
+    /**
+     * {@code POST /images/create?fromImage=…}: pulls {@code reference} (a tag defaults to
+     * {@code latest}) for {@code platform} (empty: the host's) with the client's
+     * {@code X-Registry-Auth} ({@code null} or empty: anonymous), sending Docker's progress
+     * messages, then {@code Status: …}, to {@code progress}.
+     */
+    void pull(String reference, String platform, String registryAuth, ProgressSink progress);
+
+    /**
+     * {@code POST /images/{name}/push?tag=…}: pushes {@code name:tag} (an empty tag: every tag of
+     * {@code name}) with the client's {@code X-Registry-Auth}, sending Docker's progress messages.
+     */
+    void push(String name, String tag, String registryAuth, ProgressSink progress);
+
+    /**
+     * {@code POST /auth} ({@code docker login}): checks the credentials of the AuthConfig JSON
+     * {@code authConfig} against its {@code serveraddress}; returns Docker's status text.
+     */
+    String login(byte[] authConfig);
+
     /** {@code POST /images/prune}. */
     PruneReport prune(Filters filters);
 }

@@ -23,11 +23,14 @@ import java.util.Set;
  *
  * <p>Streamed answers (import, load) do the work before the stream starts, so a failure is an
  * ordinary error status that the docker CLI prints as {@code Error response from daemon: …}.
+ * Pull ({@code POST /images/create?fromImage=…}) and push stream progress as it comes (see
+ * {@link #streamProgress}); {@code POST /auth} checks {@code docker login} credentials.
  */
 public final class ImageRoutes implements RouteTable {
     /** {@code VirtualSize} left the image summary in API 1.44. */
     static final ApiVersion NO_VIRTUAL_SIZE = ApiVersion.of(1, 44);
     static final Set<String> LIST_FILTERS = Set.of("dangling", "label", "before", "since", "reference", "until");
+    static final String REGISTRY_AUTH = "X-Registry-Auth";
     static final Set<String> PRUNE_FILTERS = Set.of("dangling", "label", "label!", "until");
 
     private final ImageBackend backend;
@@ -51,9 +54,13 @@ public final class ImageRoutes implements RouteTable {
                 Route.get("/images/{name:.*}/history", (rq, rs) -> rs.json(backend.history(rq.param("name")))),
                 Route.get("/images/{name:.*}/get", (rq, rs) -> save(List.of(rq.param("name")), rs)),
                 Route.post("/images/{name:.*}/tag", this::tag),
-                Route.post("/images/{name:.*}/push", (rq, rs) -> {
-                    throw ApiException.notImplemented("push " + rq.param("name")
-                            + ": the registry client is not available in this berthd");
+                Route.post("/images/{name:.*}/push", this::push),
+                Route.post("/auth", (rq, rs) -> {
+                    // Docker's answer; IdentityToken only for registries that issue refresh tokens.
+                    Map<String, String> body = new java.util.LinkedHashMap<>();
+                    body.put("Status", backend.login(rq.body().readAllBytes()));
+                    body.put("IdentityToken", "");
+                    rs.json(body);
                 }),
                 Route.delete("/images/{name:.*}", (rq, rs) -> rs.json(
                         backend.delete(rq.param("name"), rq.queryBool("force"), rq.queryBool("noprune")))));
@@ -68,15 +75,16 @@ public final class ImageRoutes implements RouteTable {
         response.json(images);
     }
 
-    /** Pull ({@code fromImage}) or import ({@code fromSrc}); only import is served for now. */
+    /** Pull ({@code fromImage}) or import ({@code fromSrc}). */
     void create(Request request, Response response) throws IOException {
         String fromImage = request.query("fromImage");
         String fromSrc = request.query("fromSrc");
         if (fromImage != null && !fromImage.isEmpty()) {
             String tag = orEmpty(request.query("tag"));
             String ref = tag.isEmpty() ? fromImage : fromImage + (tag.startsWith("sha256:") ? "@" : ":") + tag;
-            throw ApiException.notImplemented("pull " + ref
-                    + ": pulling from a registry is not available in this berthd yet; use docker load or docker import");
+            streamProgress(response, sink -> backend.pull(ref, orEmpty(request.query("platform")),
+                    request.header(REGISTRY_AUTH), sink));
+            return;
         }
         if (fromSrc == null || fromSrc.isEmpty()) {
             throw ApiException.invalid("fromImage or fromSrc is required");
@@ -90,6 +98,50 @@ public final class ImageRoutes implements RouteTable {
         String id = backend.importTarball(request.body(), req);
         try (JsonLines out = response.jsonLines("application/json")) {
             out.send(Map.of("status", id));
+        }
+    }
+
+    void push(Request request, Response response) throws IOException {
+        String name = request.param("name");
+        String tag = orEmpty(request.query("tag"));
+        streamProgress(response, sink -> backend.push(name, tag, request.header(REGISTRY_AUTH), sink));
+    }
+
+    /**
+     * Runs a pull or push whose messages are streamed as JSON lines, the response starting with
+     * the first message. A failure before it is an ordinary error status ({@code Error response
+     * from daemon: …}); after it, a final error message, as dockerd's stream formatter writes it,
+     * which the docker CLI prints before exiting 1.
+     */
+    static void streamProgress(Response response, java.util.function.Consumer<ProgressSink> work) throws IOException {
+        JsonLines[] out = new JsonLines[1];
+        ProgressSink sink = message -> {
+            try {
+                if (out[0] == null) {
+                    out[0] = response.jsonLines("application/json");
+                }
+                out[0].send(message);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try {
+            work.accept(sink);
+        } catch (RuntimeException e) {
+            if (out[0] == null) {
+                throw e;
+            }
+            if (e instanceof java.io.UncheckedIOException) {
+                throw e; // the client went away: nothing more can be sent
+            }
+            String message = dev.berth.daemon.http.ErrorResponses.messageOf(e);
+            Map<String, Object> error = new java.util.LinkedHashMap<>();
+            error.put("errorDetail", Map.of("message", message));
+            error.put("error", message);
+            out[0].send(error);
+        }
+        if (out[0] != null) {
+            out[0].close();
         }
     }
 

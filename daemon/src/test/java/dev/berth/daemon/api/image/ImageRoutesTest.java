@@ -86,7 +86,7 @@ class ImageRoutesTest {
     }
 
     @Test
-    void importStreamsTheIdAndPullIsRefused() throws Exception {
+    void importStreamsTheIdAndPullStreamsProgressOrFails() throws Exception {
         try (RawHttp c = RawHttp.connect(socket)) {
             RawHttp.Response r = c.request("POST", "/images/create?fromSrc=-&repo=app&tag=v1&message=hi&changes=CMD%20sh",
                     "tarball".getBytes(StandardCharsets.UTF_8), "Content-Type: application/x-tar");
@@ -95,8 +95,20 @@ class ImageRoutesTest {
         }
         assertThat(backend.calls).containsExactly("import app v1 hi [CMD sh] tarball");
         RawHttp.Response pull = RawHttp.call(socket, "POST", "/images/create?fromImage=busybox&tag=1.36");
-        assertThat(pull.status()).isEqualTo(501);
-        assertThat(pull.json().get("message").asText()).startsWith("pull busybox:1.36: ");
+        assertThat(pull.status()).isEqualTo(200);
+        assertThat(pull.text()).isEqualTo("{\"status\":\"1.36: Pulling from library/busybox\"}\n"
+                + "{\"status\":\"Status: Downloaded newer image for busybox:1.36\"}\n");
+        RawHttp.Response missing = RawHttp.call(socket, "POST", "/images/create?fromImage=nope&tag=1");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("message").asText()).isEqualTo("manifest for nope:1 not found");
+        RawHttp.Response broken = RawHttp.call(socket, "POST", "/images/create?fromImage=broken&tag=1");
+        assertThat(broken.status()).isEqualTo(200);
+        assertThat(broken.text()).isEqualTo("{\"status\":\"1: Pulling from library/broken\"}\n"
+                + "{\"errorDetail\":{\"message\":\"connection reset\"},\"error\":\"connection reset\"}\n");
+        RawHttp.Response push = RawHttp.call(socket, "POST", "/images/app/push?tag=v1");
+        assertThat(push.status()).isEqualTo(200);
+        assertThat(push.text()).contains("v1: digest: sha256:cc size: 1");
+        assertThat(backend.calls).contains("pull busybox:1.36  null", "push app v1 null");
     }
 
     @Test
@@ -194,6 +206,33 @@ class ImageRoutesTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        @Override
+        public void pull(String reference, String platform, String registryAuth, ProgressSink progress) {
+            calls.add("pull " + reference + " " + platform + " " + registryAuth);
+            if (reference.startsWith("nope")) {
+                throw ApiException.notFound("manifest for " + reference + " not found");
+            }
+            String[] parts = reference.split(":");
+            progress.send(Map.of("status", parts[1] + ": Pulling from library/" + parts[0]));
+            if (reference.startsWith("broken")) {
+                throw new ApiException(dev.berth.daemon.http.ErrorKind.UNAVAILABLE, "connection reset");
+            }
+            progress.send(Map.of("status", "Status: Downloaded newer image for " + reference));
+        }
+
+        @Override
+        public void push(String name, String tag, String registryAuth, ProgressSink progress) {
+            calls.add("push " + name + " " + tag + " " + registryAuth);
+            exists(name);
+            progress.send(Map.of("status", tag + ": digest: sha256:cc size: 1"));
+        }
+
+        @Override
+        public String login(byte[] authConfig) {
+            calls.add("login " + new String(authConfig, StandardCharsets.UTF_8));
+            return "Login Succeeded";
         }
 
         @Override
