@@ -94,6 +94,14 @@ class ImageCliIT {
                 "{{index .RootFS.Layers 0}} {{.Size}} {{index .RepoTags 0}} {{.GraphDriver.Name}}").ok();
         assertThat(layers.out().trim()).matches("sha256:[0-9a-f]{64} \\d+ busybox:latest overlay2");
 
+        // The layer is unpacked once, into a committed snapshot that containers will stack on.
+        try (var files = Files.walk(daemon.dataRoot.resolve("image/snapshots"), 5)) {
+            List<Path> unpacked = files.filter(f -> f.endsWith(Path.of("fs/bin/busybox"))).toList();
+            assertThat(unpacked).hasSize(1);
+            assertThat(Files.size(unpacked.getFirst())).isEqualTo(Files.size(BUSYBOX));
+            assertThat(Files.readSymbolicLink(unpacked.getFirst().resolveSibling("sh"))).isEqualTo(Path.of("busybox"));
+        }
+
         DockerCli.Result history = docker.run("history", "busybox").ok();
         System.out.println("--- docker history ---\n" + history.out());
         assertThat(history.out()).contains("IMAGE").contains(id.substring(7, 19)).contains("Imported from -");

@@ -20,6 +20,9 @@ import dev.berth.image.archive.ImageImporter;
 import dev.berth.image.archive.ImageLoader;
 import dev.berth.image.archive.ImageSaver;
 import dev.berth.image.archive.LayerHandler;
+import dev.berth.image.snapshot.CopyingSnapshotter;
+import dev.berth.image.snapshot.OverlaySnapshotter;
+import dev.berth.image.snapshot.Snapshotter;
 import dev.berth.image.archive.LoadResult;
 import dev.berth.image.content.BlobInfo;
 import dev.berth.image.content.ContentStore;
@@ -72,8 +75,8 @@ import java.util.Set;
  * load, save, pull, push) as dockerd logs them. Pulls and pushes go through the daemon's
  * {@link RegistryClient}, with the credentials of the request's {@code X-Registry-Auth}.
  *
- * <p>Layers are not unpacked yet: loads and imports hand them to {@link LayerHandler#NONE}
- * until the snapshotter is wired in.
+ * <p>Layers are unpacked into snapshots (see {@link LayerUnpacking}) by loads, imports and pulls,
+ * before the image is registered. (Tests may pass {@link LayerHandler#NONE}.)
  */
 public final class ImageService implements ImageBackend, UsageSource {
     private static final int MAX_CONFIG = 8 << 20;
@@ -104,7 +107,11 @@ public final class ImageService implements ImageBackend, UsageSource {
     public static ImageService open(Path dataRoot, EventBus events, RegistryClient registry) throws ImageException {
         Path root = dataRoot.resolve("image");
         FileContentStore content = FileContentStore.open(root);
-        return new ImageService(ImageStore.open(root, content), events, LayerHandler.NONE, registry);
+        // overlayfs where the kernel has it; a copying snapshotter passes the same contract elsewhere
+        Path snapshotDir = root.resolve("snapshots");
+        Snapshotter snapshots = OverlaySnapshotter.isSupported() ? OverlaySnapshotter.open(snapshotDir)
+                : CopyingSnapshotter.open(snapshotDir);
+        return new ImageService(ImageStore.open(root, content), events, new LayerUnpacking(content, snapshots), registry);
     }
 
     // ---- reading
@@ -286,6 +293,12 @@ public final class ImageService implements ImageBackend, UsageSource {
             }
             names.add(ref.withoutTag().withDigest(result.root().digest()));
             ImageConfig config = result.config();
+            if (layers instanceof LayerUnpacking unpacking) {
+                ImageErrors.call(() -> {
+                    unpacking.unpackImage(result.parsed(), config);
+                    return null;
+                });
+            }
             ImageRecord record = new ImageRecord(result.imageId(), result.root(), result.manifest().digest(),
                     result.parsed().layers().stream().map(Descriptor::digest).toList(), config.createdInstant(),
                     config.labels(), null);

@@ -1,0 +1,100 @@
+package dev.berth.daemon.image;
+
+import dev.berth.image.ImageException;
+import dev.berth.image.archive.LayerHandler;
+import dev.berth.image.archive.StoredLayer;
+import dev.berth.image.content.ContentStore;
+import dev.berth.image.layer.LayerDigest;
+import dev.berth.image.layer.SnapshotUnpacker;
+import dev.berth.image.snapshot.Snapshotter;
+import dev.berth.oci.image.Descriptor;
+import dev.berth.oci.image.Digest;
+import dev.berth.oci.image.ImageConfig;
+import dev.berth.oci.image.Manifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Unpacks an image's layers into committed snapshots named by their chain IDs (image-spec
+ * config.md: {@code ChainID(L0) = DiffID(L0)}, {@code ChainID(Ln) = sha256(ChainID(Ln-1) + " " +
+ * DiffID(Ln))}), so a layer shared by images, in the same place of their stacks, is unpacked once.
+ * Loads and imports call it per stored layer; pulls call it for the whole image before the image
+ * is registered, so an image in the store always has its snapshots.
+ */
+final class LayerUnpacking implements LayerHandler {
+    private final ContentStore content;
+    private final Snapshotter snapshots;
+    private final SnapshotUnpacker unpacker;
+
+    LayerUnpacking(ContentStore content, Snapshotter snapshots) {
+        this.content = content;
+        this.snapshots = snapshots;
+        this.unpacker = new SnapshotUnpacker(snapshots);
+    }
+
+    /** The chain ID of the layer {@code diffId} on top of {@code parents} (base first). */
+    static String chainId(List<Digest> parents, Digest diffId) {
+        Digest chain = null;
+        for (Digest d : parents) {
+            chain = chain == null ? d : Digest.of((chain + " " + d).getBytes(StandardCharsets.US_ASCII));
+        }
+        return (chain == null ? diffId : Digest.of((chain + " " + diffId).getBytes(StandardCharsets.US_ASCII)))
+                .toString();
+    }
+
+    @Override
+    public void layerStored(StoredLayer layer) throws ImageException {
+        unpack(layer.blob(), layer.diffId(), layer.parentDiffIds());
+    }
+
+    /** Unpacks every layer of a pulled image, base first. */
+    void unpackImage(Manifest manifest, ImageConfig config) throws ImageException {
+        List<Digest> diffIds = config.diffIds();
+        if (diffIds.size() != manifest.layers().size()) {
+            throw new ImageException(ImageException.Kind.INVALID_ARGUMENT, "image config lists " + diffIds.size()
+                    + " layers but its manifest has " + manifest.layers().size());
+        }
+        for (int i = 0; i < diffIds.size(); i++) {
+            unpack(manifest.layers().get(i), diffIds.get(i), diffIds.subList(0, i));
+        }
+    }
+
+    private void unpack(Descriptor blob, Digest diffId, List<Digest> parents) throws ImageException {
+        String name = chainId(parents, diffId);
+        if (exists(name)) {
+            return;
+        }
+        String parent = parents.isEmpty() ? null
+                : chainId(parents.subList(0, parents.size() - 1), parents.getLast());
+        LayerDigest applied;
+        try (InputStream in = content.open(blob.digest())) {
+            applied = unpacker.unpack(name, parent, in);
+        } catch (ImageException e) {
+            if (e.kind() == ImageException.Kind.CONFLICT && exists(name)) {
+                return; // another pull of the same layer committed it first
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.INTERNAL, "layer " + blob.digest() + ": " + e.getMessage(), e);
+        }
+        if (!applied.diffId().equals(diffId)) {
+            snapshots.remove(name);
+            throw new ImageException(ImageException.Kind.INVALID_ARGUMENT, "layer " + blob.digest()
+                    + ": its content has diffID " + applied.diffId() + ", the image config says " + diffId);
+        }
+    }
+
+    private boolean exists(String name) throws ImageException {
+        try {
+            snapshots.stat(name);
+            return true;
+        } catch (ImageException e) {
+            if (e.kind() == ImageException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+}
