@@ -1,5 +1,6 @@
 package dev.berth.image.archive;
 
+import dev.berth.image.layer.Compression;
 import dev.berth.image.ImageException;
 import dev.berth.image.content.BlobInfo;
 import dev.berth.image.content.ContentStore;
