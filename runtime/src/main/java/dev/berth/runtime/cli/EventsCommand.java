@@ -40,6 +40,8 @@ import picocli.CommandLine.ParentCommand;
 final class EventsCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(EventsCommand.class.getName());
     private static final long OOM_POLL_MILLIS = 100;
+    /** How long an OOM-killed container may take to exit before stats resume. */
+    private static final Duration OOM_EXIT_GRACE = Duration.ofSeconds(2);
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
     @ParentCommand
@@ -78,8 +80,15 @@ final class EventsCommand implements Callable<Integer> {
             long wait = Math.max(1, Math.min(OOM_POLL_MILLIS, (next - System.nanoTime()) / 1_000_000));
             Thread.sleep(wait);
             // The kill counter first: an OOM kill is often why the container stopped.
+            boolean killed = false;
             for (long n = cg.oomKills(); ooms < n; ooms++) {
                 emit(event("oom", null));
+                killed = true;
+            }
+            // The counter moves before the killed task has exited: give the container a moment to
+            // stop, so a dying container does not report one more round of stats after its OOM kill.
+            if (killed) {
+                awaitStop(ctx, OOM_EXIT_GRACE);
             }
             if (!running(ctx)) {
                 return 0;
@@ -92,6 +101,13 @@ final class EventsCommand implements Callable<Integer> {
                 }
                 next += every.toNanos();
             }
+        }
+    }
+
+    private void awaitStop(RuntimeContext ctx, Duration grace) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (running(ctx) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
     }
 
