@@ -67,7 +67,9 @@ public interface CgroupManager {
      * frozen stays frozen, except after SIGKILL, which is thawed so that the processes can die.
      */
     default void kill(int signal) throws CgroupException {
-        if (!exists()) {
+        // An empty cgroup has nobody to signal and nobody who could fork into it: skipping the
+        // freeze round trip saves milliseconds on every delete of an exited container.
+        if (!exists() || pids().isEmpty()) {
             return;
         }
         boolean wasFrozen = frozen();

@@ -1,44 +1,45 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.containerId;
+import static dev.berth.runtime.cli.Invocation.Model.flag;
+import static dev.berth.runtime.cli.Invocation.Model.option;
+
 import dev.berth.runtime.container.Create;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code create}: set up a container from a bundle, waiting for {@code start}. */
-@Command(name = "create", description = "create a container")
-final class CreateCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
+final class CreateCommand implements RuntimeCommand {
+    @Override
+    public CommandSpec spec() {
+        return withCreateOptions(command("create", "create a container"));
+    }
 
-    @Parameters(index = "0", paramLabel = "<container-id>")
-    String id;
+    /** The options create and run share, as in runc. */
+    static CommandSpec withCreateOptions(CommandSpec spec) {
+        return spec.addPositional(containerId())
+                .addOption(option(Path.class, ".", "path to the root of the bundle directory", "-b", "--bundle"))
+                .addOption(option(Path.class, null, "path to an AF_UNIX socket which will receive the pty master",
+                        "--console-socket"))
+                .addOption(option(Path.class, null, "file to write the process id to", "--pid-file"))
+                .addOption(flag("do not use pivot root to jail process inside rootfs", "--no-pivot"))
+                .addOption(flag("do not create a new session keyring (always the case)", "--no-new-keyring"))
+                .addOption(option(int.class, "0", "pass N additional file descriptors to the container",
+                        "--preserve-fds"));
+    }
 
-    @Option(names = {"-b", "--bundle"}, description = "path to the root of the bundle directory")
-    Path bundle = Path.of(".");
-
-    @Option(names = "--console-socket", description = "path to an AF_UNIX socket which will receive the pty master")
-    Path consoleSocket;
-
-    @Option(names = "--pid-file", description = "file to write the process id to")
-    Path pidFile;
-
-    @Option(names = "--no-pivot", description = "do not use pivot root to jail process inside rootfs")
-    boolean noPivot;
-
-    @Option(names = "--no-new-keyring", description = "do not create a new session keyring (always the case)")
-    boolean noNewKeyring;
-
-    @Option(names = "--preserve-fds", description = "pass N additional file descriptors to the container")
-    int preserveFds;
+    /** The create options of a call; {@code monitored} and {@code detached} say who waits for the process. */
+    static Create.Options options(Invocation in, boolean monitored, boolean detached) {
+        Path socket = in.value("--console-socket");
+        return new Create.Options(in.id(), in.value("--bundle"), in.value("--pid-file"),
+                socket == null ? null : socket.toAbsolutePath(), in.flag("--no-pivot"),
+                in.<Integer>value("--preserve-fds"), monitored, detached);
+    }
 
     @Override
-    public Integer call() throws Exception {
-        new Create(main.context()).create(new Create.Options(id, bundle, pidFile,
-                consoleSocket == null ? null : consoleSocket.toAbsolutePath(), noPivot, preserveFds, false, true));
+    public int call(Invocation in) throws Exception {
+        new Create(in.context()).create(options(in, false, true));
         return 0;
     }
 }

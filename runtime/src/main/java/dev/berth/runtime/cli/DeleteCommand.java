@@ -1,27 +1,24 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.containerId;
+import static dev.berth.runtime.cli.Invocation.Model.flag;
+
 import dev.berth.runtime.container.Delete;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code delete}: remove a container and everything the runtime made for it. */
-@Command(name = "delete", description = "delete any resources held by the container")
-final class DeleteCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Parameters(index = "0", paramLabel = "<container-id>")
-    String id;
-
-    @Option(names = {"-f", "--force"}, description = "forcibly delete the container if it is still running (uses SIGKILL)")
-    boolean force;
+final class DeleteCommand implements RuntimeCommand {
+    @Override
+    public CommandSpec spec() {
+        return command("delete", "delete any resources held by the container")
+                .addPositional(containerId())
+                .addOption(flag("forcibly delete the container if it is still running (uses SIGKILL)", "-f", "--force"));
+    }
 
     @Override
-    public Integer call() throws Exception {
-        new Delete(main.context()).delete(id, force);
+    public int call(Invocation in) throws Exception {
+        new Delete(in.context()).delete(in.id(), in.flag("--force"));
         return 0;
     }
 }

@@ -1,5 +1,10 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.containerId;
+import static dev.berth.runtime.cli.Invocation.Model.flag;
+import static dev.berth.runtime.cli.Invocation.Model.option;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,14 +20,10 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code events}: the container's cgroup statistics and OOM kills as runc prints them, one JSON
@@ -36,35 +37,38 @@ import picocli.CommandLine.ParentCommand;
  * this polls the kill counter every 100 ms instead, which needs no native code and loses nothing,
  * since the counter only grows.
  */
-@Command(name = "events", description = "display container events such as OOM notifications, cpu, memory, and IO usage statistics")
-final class EventsCommand implements Callable<Integer> {
+final class EventsCommand implements RuntimeCommand {
     private static final Logger LOG = Logger.getLogger(EventsCommand.class.getName());
     private static final long OOM_POLL_MILLIS = 100;
     /** How long an OOM-killed container may take to exit before stats resume. */
     private static final Duration OOM_EXIT_GRACE = Duration.ofSeconds(2);
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
-    @ParentCommand
-    Main main;
-
-    @Parameters(index = "0", paramLabel = "<container-id>")
-    String id;
-
-    @Option(names = "--interval", description = "set the stats collection interval (default: ${DEFAULT-VALUE})")
-    String interval = "5s";
-
-    @Option(names = "--stats", description = "display the container's stats then exit")
-    boolean stats;
+    private String id;
+    private String interval;
+    private boolean stats;
 
     private final ObjectMapper mapper = OciJson.mapper();
 
     @Override
-    public Integer call() throws Exception {
+    public CommandSpec spec() {
+        return command("events", "display container events such as OOM notifications, cpu, memory, and IO usage statistics")
+                .addPositional(containerId())
+                .addOption(option(String.class, "5s", "set the stats collection interval (default: ${DEFAULT-VALUE})",
+                        "--interval"))
+                .addOption(flag("display the container's stats then exit", "--stats"));
+    }
+
+    @Override
+    public int call(Invocation in) throws Exception {
+        id = in.id();
+        interval = in.value("--interval");
+        stats = in.flag("--stats");
         Duration every = parseDuration(interval);
         if (every.isZero() || every.isNegative()) {
             throw new RuntimeFailure("duration interval must be greater than 0");
         }
-        RuntimeContext ctx = main.context();
+        RuntimeContext ctx = in.context();
         Container c = Container.load(ctx, id);
         if (c.status() == Status.STOPPED) {
             throw new RuntimeFailure("container with id " + id + " is not running");

@@ -1,5 +1,12 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.containerId;
+import static dev.berth.runtime.cli.Invocation.Model.flag;
+import static dev.berth.runtime.cli.Invocation.Model.option;
+import static dev.berth.runtime.cli.Invocation.Model.repeatable;
+import static dev.berth.runtime.cli.Invocation.Model.rest;
+
 import dev.berth.oci.runtime.InvalidSpecException;
 import dev.berth.oci.runtime.OciJson;
 import dev.berth.oci.runtime.Spec;
@@ -7,77 +14,66 @@ import dev.berth.runtime.RuntimeFailure;
 import dev.berth.runtime.container.Exec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code exec}: run a new process inside a container; its exit code becomes ours. */
-@Command(name = "exec", description = "execute new process inside the container")
-final class ExecCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Parameters(index = "0", paramLabel = "<container-id>")
-    String id;
-
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "<command>")
-    List<String> command = new ArrayList<>();
-
-    @Option(names = "--console-socket", description = "path to an AF_UNIX socket which will receive the pty master")
-    Path consoleSocket;
-
-    @Option(names = "--cwd", description = "current working directory in the container")
-    String cwd;
-
-    @Option(names = {"-e", "--env"}, description = "set environment variables")
-    List<String> env = new ArrayList<>();
-
-    @Option(names = {"-t", "--tty"}, description = "allocate a pseudo-TTY")
-    boolean tty;
-
-    @Option(names = {"-u", "--user"}, description = "UID (format: <uid>[:<gid>])")
-    String user;
-
-    @Option(names = {"-g", "--additional-gids"}, description = "additional gids")
-    List<Long> additionalGids = new ArrayList<>();
-
-    @Option(names = {"-p", "--process"}, description = "path to the process.json")
-    Path process;
-
-    @Option(names = {"-d", "--detach"}, description = "detach from the container's process")
-    boolean detach;
-
-    @Option(names = "--pid-file", description = "specify the file to write the process id to")
-    Path pidFile;
-
-    @Option(names = "--process-label", description = "set the asm process label (recorded only)")
-    String processLabel;
-
-    @Option(names = "--apparmor", description = "set the apparmor profile for the process (recorded only)")
-    String apparmor;
-
-    @Option(names = "--no-new-privs", description = "set the no new privileges value for the process")
-    boolean noNewPrivs;
-
-    @Option(names = {"-c", "--cap"}, description = "add a capability to the bounding set for the process")
-    List<String> caps = new ArrayList<>();
-
-    @Option(names = "--preserve-fds", description = "pass N additional file descriptors to the container")
-    int preserveFds;
-
-    @Option(names = "--cgroup", description = "run the process in a (sub)cgroup (not supported)")
-    List<String> cgroup = new ArrayList<>();
-
-    @Option(names = "--ignore-paused", description = "allow exec in a paused container")
-    boolean ignorePaused;
+final class ExecCommand implements RuntimeCommand {
+    private Path root;
+    private String id;
+    private List<String> command;
+    private String cwd;
+    private List<String> env;
+    private boolean tty;
+    private String user;
+    private List<Long> additionalGids;
+    private boolean noNewPrivs;
+    private String apparmor;
+    private List<String> caps;
 
     @Override
-    public Integer call() throws Exception {
-        var ctx = main.context();
+    public CommandSpec spec() {
+        return command("exec", "execute new process inside the container")
+                .addPositional(containerId())
+                .addPositional(rest(1, "<command>"))
+                .addOption(option(Path.class, null, "path to an AF_UNIX socket which will receive the pty master",
+                        "--console-socket"))
+                .addOption(option(String.class, null, "current working directory in the container", "--cwd"))
+                .addOption(repeatable(String.class, "set environment variables", "-e", "--env"))
+                .addOption(flag("allocate a pseudo-TTY", "-t", "--tty"))
+                .addOption(option(String.class, null, "UID (format: <uid>[:<gid>])", "-u", "--user"))
+                .addOption(repeatable(Long.class, "additional gids", "-g", "--additional-gids"))
+                .addOption(option(Path.class, null, "path to the process.json", "-p", "--process"))
+                .addOption(flag("detach from the container's process", "-d", "--detach"))
+                .addOption(option(Path.class, null, "specify the file to write the process id to", "--pid-file"))
+                .addOption(option(String.class, null, "set the asm process label (recorded only)", "--process-label"))
+                .addOption(option(String.class, null, "set the apparmor profile for the process (recorded only)",
+                        "--apparmor"))
+                .addOption(flag("set the no new privileges value for the process", "--no-new-privs"))
+                .addOption(repeatable(String.class, "add a capability to the bounding set for the process", "-c", "--cap"))
+                .addOption(option(int.class, "0", "pass N additional file descriptors to the container", "--preserve-fds"))
+                .addOption(repeatable(String.class, "run the process in a (sub)cgroup (not supported)", "--cgroup"))
+                .addOption(flag("allow exec in a paused container", "--ignore-paused"));
+    }
+
+    @Override
+    public int call(Invocation in) throws Exception {
+        var ctx = in.context();
+        root = in.globals().root();
+        id = in.id();
+        command = in.rest(1);
+        cwd = in.value("--cwd");
+        env = in.strings("--env");
+        tty = in.flag("--tty");
+        user = in.value("--user");
+        additionalGids = in.value("--additional-gids");
+        additionalGids = additionalGids == null ? List.of() : additionalGids;
+        noNewPrivs = in.flag("--no-new-privs");
+        apparmor = in.value("--apparmor");
+        caps = in.strings("--cap");
+        Path process = in.value("--process");
+        Path pidFile = in.value("--pid-file");
+        Path consoleSocket = in.value("--console-socket");
         Spec.Process p;
         if (process != null) {
             try {
@@ -97,11 +93,12 @@ final class ExecCommand implements Callable<Integer> {
             }
             p = Exec.fromFlags(spec, command, env, cwd, parseUser(spec), caps, tty, noNewPrivs, apparmor);
         }
-        if (!cgroup.isEmpty()) {
+        if (!in.strings("--cgroup").isEmpty()) {
             throw new RuntimeFailure("--cgroup: running exec in a sub-cgroup is not supported");
         }
         return new Exec(ctx).exec(new Exec.Options(id, p, pidFile,
-                consoleSocket == null ? null : consoleSocket.toAbsolutePath(), detach, preserveFds));
+                consoleSocket == null ? null : consoleSocket.toAbsolutePath(), in.flag("--detach"),
+                in.<Integer>value("--preserve-fds")));
     }
 
     private String validId() throws RuntimeFailure {
@@ -110,7 +107,7 @@ final class ExecCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new RuntimeFailure(e.getMessage());
         }
-        if (!Files.exists(main.root.resolve(id).resolve("state.json"))) {
+        if (!Files.exists(root.resolve(id).resolve("state.json"))) {
             throw new RuntimeFailure("container " + id + " does not exist");
         }
         return id;

@@ -1,5 +1,7 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+
 import dev.berth.oci.runtime.Capability;
 import dev.berth.oci.runtime.Features;
 import dev.berth.oci.runtime.NamespaceType;
@@ -7,14 +9,17 @@ import dev.berth.oci.runtime.OciJson;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code features}: what this runtime implements (features.md), as JSON. */
-@Command(name = "features", description = "show the enabled features")
-final class FeaturesCommand implements Callable<Integer> {
+final class FeaturesCommand implements RuntimeCommand {
     @Override
-    public Integer call() {
+    public CommandSpec spec() {
+        return command("features", "show the enabled features");
+    }
+
+    @Override
+    public int call(Invocation in) {
         List<String> flags = List.of("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
                 "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
         Features f = new Features("1.0.0", "1.2.1",

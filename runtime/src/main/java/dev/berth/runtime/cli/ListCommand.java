@@ -1,30 +1,32 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.flag;
+import static dev.berth.runtime.cli.Invocation.Model.option;
+
 import dev.berth.oci.runtime.OciJson;
 import dev.berth.runtime.container.Container;
 import dev.berth.runtime.state.ContainerRecord;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code list}: the containers under the state root, as a table or JSON. */
-@Command(name = "list", aliases = "ls", description = "lists containers started by berth-runtime with the given root")
-final class ListCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Option(names = {"-f", "--format"}, description = "select one of: table or json (default: ${DEFAULT-VALUE})")
-    String format = "table";
-
-    @Option(names = {"-q", "--quiet"}, description = "display only container IDs")
-    boolean quiet;
+final class ListCommand implements RuntimeCommand {
+    @Override
+    public CommandSpec spec() {
+        CommandSpec spec = command("list", "lists containers started by berth-runtime with the given root")
+                .addOption(option(String.class, "table", "select one of: table or json (default: ${DEFAULT-VALUE})",
+                        "-f", "--format"))
+                .addOption(flag("display only container IDs", "-q", "--quiet"));
+        spec.aliases("ls");
+        return spec;
+    }
 
     @Override
-    public Integer call() throws Exception {
-        var ctx = main.context();
+    public int call(Invocation in) throws Exception {
+        var ctx = in.context();
+        String format = in.value("--format");
         List<ContainerView> views = new ArrayList<>();
         for (ContainerRecord r : ctx.store().list()) {
             try {
@@ -33,7 +35,7 @@ final class ListCommand implements Callable<Integer> {
                 // deleted meanwhile
             }
         }
-        if (quiet) {
+        if (in.flag("--quiet")) {
             views.forEach(v -> System.out.println(v.id()));
             return 0;
         }

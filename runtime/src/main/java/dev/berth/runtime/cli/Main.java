@@ -1,14 +1,15 @@
 package dev.berth.runtime.cli;
 
 import dev.berth.runtime.RuntimeFailure;
+import dev.berth.runtime.cli.Invocation.Model;
 import dev.berth.runtime.container.RuntimeContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code berth-runtime}: the runc-compatible command line over the runtime library. Commands,
@@ -17,34 +18,39 @@ import picocli.CommandLine.Option;
  * {@code berth-runtime: <what>: <why>}, and exit code 1 (run and exec pass their process's
  * code through); {@code --debug} adds the stack trace.
  */
-@Command(name = "berth-runtime", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Berth's OCI runtime: create and run containers from OCI bundles.")
-public final class Main implements Runnable {
+public final class Main {
     static final String NAME = "berth-runtime";
 
-    /**
-     * The commands, by name and alias. Only the one a call names is given to picocli: building
-     * the model of every command by reflection costs more than the rest of a short command.
-     */
-    private static final java.util.Map<String, Class<?>> COMMANDS = commands();
+    /** The commands in the order the help lists them. */
+    static final List<String> NAMES = List.of("create", "start", "run", "state", "list", "kill", "delete",
+            "exec", "ps", "pause", "resume", "update", "events", "spec", "features");
 
     /** Global options that take a value, to find the command name behind them. */
     private static final java.util.Set<String> VALUED = java.util.Set.of("--root", "--log", "--log-format",
             "--criu", "--rootless");
 
-    private static java.util.Map<String, Class<?>> commands() {
-        var m = new java.util.LinkedHashMap<String, Class<?>>();
-        for (Class<?> c : List.of(CreateCommand.class, StartCommand.class, RunCommand.class, StateCommand.class,
-                ListCommand.class, KillCommand.class, DeleteCommand.class, ExecCommand.class, PsCommand.class,
-                PauseCommand.class, ResumeCommand.class, UpdateCommand.class, EventsCommand.class,
-                SpecCommand.class, FeaturesCommand.class)) {
-            Command a = c.getAnnotation(Command.class);
-            m.put(a.name(), c);
-            for (String alias : a.aliases()) {
-                m.put(alias, c);
-            }
-        }
-        return m;
+    private Main() {}
+
+    /** The command called {@code name} (or by its alias); null if there is none. */
+    static RuntimeCommand command(String name) {
+        return switch (name) {
+            case "create" -> new CreateCommand();
+            case "start" -> new StartCommand();
+            case "run" -> new RunCommand();
+            case "state" -> new StateCommand();
+            case "list", "ls" -> new ListCommand();
+            case "kill" -> new KillCommand();
+            case "delete" -> new DeleteCommand();
+            case "exec" -> new ExecCommand();
+            case "ps" -> new PsCommand();
+            case "pause" -> new PauseCommand();
+            case "resume" -> new ResumeCommand();
+            case "update" -> new UpdateCommand();
+            case "events" -> new EventsCommand();
+            case "spec" -> new SpecCommand();
+            case "features" -> new FeaturesCommand();
+            case null, default -> null;
+        };
     }
 
     /** The command a call names: the first argument that is not a global option or its value. */
@@ -61,42 +67,39 @@ public final class Main implements Runnable {
         return null;
     }
 
-    @Option(names = "--root", description = "root directory for storage of container state (default: ${DEFAULT-VALUE})")
-    Path root = RuntimeContext.DEFAULT_ROOT;
-
-    @Option(names = "--log", description = "set the log file to write runtime logs to (default: stderr)")
-    Path log;
-
-    @Option(names = "--log-format", description = "set the log format ('text' or 'json')")
-    String logFormat = "text";
-
-    @Option(names = "--debug", description = "enable debug logging")
-    boolean debug;
-
-    @Option(names = "--systemd-cgroup", description = "enable systemd cgroup support (not supported)")
-    boolean systemdCgroup;
-
-    @Option(names = "--criu", hidden = true, description = "accepted for compatibility; checkpointing is not supported")
-    String criu;
-
-    @Option(names = "--rootless", description = "ignore cgroup permission errors ('true', 'false', or 'auto')")
-    String rootless = "auto";
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    /** The global options, shared by every command. */
+    private static CommandSpec globalSpec() {
+        CommandSpec top = Model.command(NAME, "Berth's OCI runtime: create and run containers from OCI bundles.");
+        top.version("berth-runtime version 0.1.0", "spec: 1.2.1");
+        top.addOption(OptionSpec.builder("-v", "--version").versionHelp(true).description("print the version").build());
+        top.addOption(Model.option(Path.class, RuntimeContext.DEFAULT_ROOT.toString(),
+                "root directory for storage of container state (default: ${DEFAULT-VALUE})", "--root"));
+        top.addOption(Model.option(Path.class, null, "set the log file to write runtime logs to (default: stderr)", "--log"));
+        top.addOption(Model.option(String.class, "text", "set the log format ('text' or 'json')", "--log-format"));
+        top.addOption(Model.flag("enable debug logging", "--debug"));
+        top.addOption(Model.flag("enable systemd cgroup support (not supported)", "--systemd-cgroup"));
+        top.addOption(Model.hidden(String.class, "--criu"));
+        top.addOption(Model.option(String.class, "auto", "ignore cgroup permission errors ('true', 'false', or 'auto')",
+                "--rootless"));
+        return top;
     }
 
-    /** The context for a command, after checking the global flags. */
-    RuntimeContext context() throws RuntimeFailure {
-        if (systemdCgroup) {
-            throw new RuntimeFailure("--systemd-cgroup: systemd cgroup management is not supported by berth-runtime; "
-                    + "use cgroupfs paths (the default)");
+    /** The global options' values. */
+    record Globals(Path root, Path log, String logFormat, boolean debug, boolean systemdCgroup) {
+        static Globals of(CommandSpec top) {
+            Invocation in = new Invocation(null, top);
+            return new Globals(in.value("--root"), in.value("--log"), in.value("--log-format"), in.flag("--debug"),
+                    in.flag("--systemd-cgroup"));
         }
-        return RuntimeContext.of(root.toAbsolutePath());
+
+        /** The context for a command, after checking the global flags. */
+        RuntimeContext context() throws RuntimeFailure {
+            if (systemdCgroup) {
+                throw new RuntimeFailure("--systemd-cgroup: systemd cgroup management is not supported by "
+                        + "berth-runtime; use cgroupfs paths (the default)");
+            }
+            return RuntimeContext.of(root.toAbsolutePath());
+        }
     }
 
     public static void main(String[] args) {
@@ -105,13 +108,18 @@ public final class Main implements Runnable {
 
     public static int execute(String... args) {
         dev.berth.runtime.StartTrace.mark("jvm");
-        Main main = new Main();
-        CommandLine cl = new CommandLine(main);
-        Class<?> named = COMMANDS.get(commandName(args));
-        for (Class<?> c : named != null ? List.<Class<?>>of(named) : List.copyOf(new java.util.LinkedHashSet<>(COMMANDS.values()))) {
-            cl.addSubcommand(c);
+        CommandSpec top = globalSpec();
+        // Only the command a call names gets a model: building all of them costs more than a
+        // short command. Without one (help, a typo), all are built so the help can list them.
+        RuntimeCommand named = command(commandName(args));
+        java.util.Map<String, RuntimeCommand> commands = new java.util.LinkedHashMap<>();
+        for (String name : named != null ? List.of(named.spec().name()) : NAMES) {
+            RuntimeCommand c = named != null ? named : command(name);
+            CommandSpec spec = c.spec();
+            commands.put(spec.name(), c);
+            top.addSubcommand(spec.name(), spec);
         }
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cl = new CommandLine(top);
         // As in runc: what follows the container id belongs to the command (exec sh -c ...; ps -ef).
         for (String name : new String[] {"exec", "ps"}) {
             CommandLine sub = cl.getSubcommands().get(name);
@@ -121,18 +129,32 @@ public final class Main implements Runnable {
         }
         cl.setExecutionStrategy(pr -> {
             dev.berth.runtime.StartTrace.mark("parse arguments");
-            CliLog.configure(main.log, main.logFormat, main.debug);
+            Globals globals = Globals.of(top);
+            CliLog.configure(globals.log(), globals.logFormat(), globals.debug());
+            Integer help = CommandLine.executeHelpRequest(pr);
+            if (help != null) {
+                return help;
+            }
+            if (!pr.hasSubcommand()) {
+                cl.usage(System.out);
+                return 0;
+            }
+            CommandSpec sub = pr.subcommand().commandSpec();
             try {
-                return new CommandLine.RunLast().execute(pr);
+                return commands.get(sub.name()).call(new Invocation(globals, sub));
+            } catch (Exception e) {
+                throw new CommandLine.ExecutionException(sub.commandLine(), e.getMessage() == null ? "" : e.getMessage(), e);
             } finally {
                 dev.berth.runtime.StartTrace.log();
             }
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            CliLog.configure(main.log, main.logFormat, main.debug);
-            return fail(ex.getMessage(), null, main.debug);
+            Globals globals = Globals.of(top);
+            CliLog.configure(globals.log(), globals.logFormat(), globals.debug());
+            return fail(ex.getMessage(), null, globals.debug());
         });
-        cl.setExecutionExceptionHandler((ex, c, pr) -> fail(message(ex), ex, main.debug));
+        // picocli hands this handler the command's own exception, unwrapped.
+        cl.setExecutionExceptionHandler((ex, c, pr) -> fail(message(ex), ex, Globals.of(top).debug()));
         return cl.execute(args);
     }
 
@@ -163,13 +185,5 @@ public final class Main implements Runnable {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** The version line, in runc's layout. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"berth-runtime version 0.1.0", "spec: 1.2.1"};
-        }
     }
 }

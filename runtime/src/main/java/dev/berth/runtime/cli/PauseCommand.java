@@ -1,23 +1,21 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.containerId;
+
 import dev.berth.runtime.container.Pause;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code pause}: suspend all processes inside the container (cgroup freezer). */
-@Command(name = "pause", description = "suspend all processes inside the container")
-final class PauseCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Parameters(index = "0", paramLabel = "<container-id>")
-    String id;
+final class PauseCommand implements RuntimeCommand {
+    @Override
+    public CommandSpec spec() {
+        return command("pause", "suspend all processes inside the container").addPositional(containerId());
+    }
 
     @Override
-    public Integer call() throws Exception {
-        new Pause(main.context()).pause(id);
+    public int call(Invocation in) throws Exception {
+        new Pause(in.context()).pause(in.id());
         return 0;
     }
 }

@@ -1,5 +1,10 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.containerId;
+import static dev.berth.runtime.cli.Invocation.Model.option;
+import static dev.berth.runtime.cli.Invocation.Model.rest;
+
 import dev.berth.oci.runtime.OciJson;
 import dev.berth.runtime.RuntimeFailure;
 import dev.berth.runtime.container.Container;
@@ -9,45 +14,38 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ps}: the container's processes. JSON gives the pids in its cgroup; the table is the
  * host's {@code ps} output (with the given ps options, default {@code -ef}) cut down to those
  * pids, as runc does.
  */
-@Command(name = "ps", description = "ps displays the processes running inside a container")
-final class PsCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Parameters(index = "0", paramLabel = "<container-id>")
-    String id;
-
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "<ps options>")
-    List<String> psArgs = new ArrayList<>();
-
-    @Option(names = {"-f", "--format"}, description = "select one of: table or json (default: ${DEFAULT-VALUE})")
-    String format = "table";
+final class PsCommand implements RuntimeCommand {
+    @Override
+    public CommandSpec spec() {
+        return command("ps", "ps displays the processes running inside a container")
+                .addPositional(containerId())
+                .addPositional(rest(1, "<ps options>"))
+                .addOption(option(String.class, "table", "select one of: table or json (default: ${DEFAULT-VALUE})",
+                        "-f", "--format"));
+    }
 
     @Override
-    public Integer call() throws Exception {
-        Container c = Container.load(main.context(), id);
+    public int call(Invocation in) throws Exception {
+        Container c = Container.load(in.context(), in.id());
+        String format = in.value("--format");
         List<Integer> pids = c.cgroup().pids();
         switch (format) {
             case "json" -> System.out.println(new String(OciJson.write(pids), StandardCharsets.UTF_8));
-            case "table" -> table(pids);
+            case "table" -> table(pids, in.rest(1));
             default -> throw new RuntimeFailure("invalid format option: " + format);
         }
         return 0;
     }
 
-    private void table(List<Integer> pids) throws Exception {
+    private static void table(List<Integer> pids, List<String> psArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ps"));
         cmd.addAll(psArgs.isEmpty() ? List.of("-ef") : psArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -1,23 +1,21 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.containerId;
+
 import dev.berth.runtime.container.Pause;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code resume}: resume all processes that have been previously paused (cgroup freezer). */
-@Command(name = "resume", description = "resume all processes that have been previously paused")
-final class ResumeCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Parameters(index = "0", paramLabel = "<container-id>")
-    String id;
+final class ResumeCommand implements RuntimeCommand {
+    @Override
+    public CommandSpec spec() {
+        return command("resume", "resume all processes that have been previously paused").addPositional(containerId());
+    }
 
     @Override
-    public Integer call() throws Exception {
-        new Pause(main.context()).resume(id);
+    public int call(Invocation in) throws Exception {
+        new Pause(in.context()).resume(in.id());
         return 0;
     }
 }

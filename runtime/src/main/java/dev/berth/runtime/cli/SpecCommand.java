@@ -1,30 +1,30 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.flag;
+import static dev.berth.runtime.cli.Invocation.Model.option;
+
 import dev.berth.oci.runtime.OciJson;
 import dev.berth.runtime.RuntimeFailure;
 import dev.berth.runtime.state.AtomicFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code spec}: write an example config.json into the bundle. */
-@Command(name = "spec", description = "create a new specification file")
-final class SpecCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Option(names = {"-b", "--bundle"}, description = "path to the root of the bundle directory")
-    Path bundle = Path.of(".");
-
-    @Option(names = "--rootless", description = "generate a configuration for a rootless container")
-    boolean rootless;
+final class SpecCommand implements RuntimeCommand {
+    @Override
+    public CommandSpec spec() {
+        return command("spec", "create a new specification file")
+                .addOption(option(Path.class, ".", "path to the root of the bundle directory", "-b", "--bundle"))
+                .addOption(flag("generate a configuration for a rootless container", "--rootless"));
+    }
 
     @Override
-    public Integer call() throws Exception {
+    public int call(Invocation in) throws Exception {
+        Path bundle = in.value("--bundle");
+        boolean rootless = in.flag("--rootless");
         Path config = bundle.resolve("config.json");
         if (Files.exists(config)) {
             throw new RuntimeFailure("spec: " + config + " exists; remove it first");

@@ -1,23 +1,21 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.containerId;
+
 import dev.berth.runtime.container.Start;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code start}: run the user process of a created container. */
-@Command(name = "start", description = "executes the user defined process in a created container")
-final class StartCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Parameters(index = "0", paramLabel = "<container-id>")
-    String id;
+final class StartCommand implements RuntimeCommand {
+    @Override
+    public CommandSpec spec() {
+        return command("start", "executes the user defined process in a created container").addPositional(containerId());
+    }
 
     @Override
-    public Integer call() throws Exception {
-        new Start(main.context()).start(id);
+    public int call(Invocation in) throws Exception {
+        new Start(in.context()).start(in.id());
         return 0;
     }
 }

@@ -1,24 +1,22 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.containerId;
+
 import dev.berth.oci.runtime.OciJson;
 import dev.berth.runtime.container.Container;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code state}: print the container's state JSON. */
-@Command(name = "state", description = "output the state of a container")
-final class StateCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Parameters(index = "0", paramLabel = "<container-id>")
-    String id;
+final class StateCommand implements RuntimeCommand {
+    @Override
+    public CommandSpec spec() {
+        return command("state", "output the state of a container").addPositional(containerId());
+    }
 
     @Override
-    public Integer call() throws Exception {
-        Container c = Container.load(main.context(), id);
+    public int call(Invocation in) throws Exception {
+        Container c = Container.load(in.context(), in.id());
         System.out.println(OciJson.writePretty(ContainerView.of(c)));
         return 0;
     }

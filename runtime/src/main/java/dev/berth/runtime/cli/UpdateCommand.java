@@ -1,5 +1,10 @@
 package dev.berth.runtime.cli;
 
+import static dev.berth.runtime.cli.Invocation.Model.command;
+import static dev.berth.runtime.cli.Invocation.Model.containerId;
+import static dev.berth.runtime.cli.Invocation.Model.hidden;
+import static dev.berth.runtime.cli.Invocation.Model.option;
+
 import dev.berth.oci.runtime.InvalidSpecException;
 import dev.berth.oci.runtime.Linux;
 import dev.berth.oci.runtime.OciJson;
@@ -8,43 +13,78 @@ import dev.berth.runtime.container.Update;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code update}: change a container's cgroup limits, from flags or a resources JSON file. */
-@Command(name = "update", description = "update container resource constraints")
-final class UpdateCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Parameters(index = "0", paramLabel = "<container-id>")
-    String id;
-
-    @Option(names = {"-r", "--resources"}, description = "path to a file containing the resources to update, or '-' for stdin")
-    String resources;
-
-    @Option(names = "--blkio-weight") Integer blkioWeight;
-    @Option(names = "--cpu-period") Long cpuPeriod;
-    @Option(names = "--cpu-quota") Long cpuQuota;
-    @Option(names = "--cpu-rt-period") Long cpuRtPeriod;
-    @Option(names = "--cpu-rt-runtime") Long cpuRtRuntime;
-    @Option(names = "--cpu-share") Long cpuShare;
-    @Option(names = "--cpuset-cpus") String cpusetCpus;
-    @Option(names = "--cpuset-mems") String cpusetMems;
-    @Option(names = "--memory") String memory;
-    @Option(names = "--memory-reservation") String memoryReservation;
-    @Option(names = "--memory-swap") String memorySwap;
-    @Option(names = "--kernel-memory", hidden = true) String kernelMemory;
-    @Option(names = "--kernel-memory-tcp", hidden = true) String kernelMemoryTcp;
-    @Option(names = "--pids-limit") Long pidsLimit;
-    @Option(names = "--l3-cache-schema", hidden = true) String l3CacheSchema;
-    @Option(names = "--mem-bw-schema", hidden = true) String memBwSchema;
+final class UpdateCommand implements RuntimeCommand {
+    private String id;
+    private String resources;
+    private Integer blkioWeight;
+    private Long cpuPeriod;
+    private Long cpuQuota;
+    private Long cpuRtPeriod;
+    private Long cpuRtRuntime;
+    private Long cpuShare;
+    private String cpusetCpus;
+    private String cpusetMems;
+    private String memory;
+    private String memoryReservation;
+    private String memorySwap;
+    private String kernelMemory;
+    private String kernelMemoryTcp;
+    private Long pidsLimit;
+    private String l3CacheSchema;
+    private String memBwSchema;
 
     @Override
-    public Integer call() throws Exception {
+    public CommandSpec spec() {
+        return command("update", "update container resource constraints")
+                .addPositional(containerId())
+                .addOption(option(String.class, null,
+                        "path to a file containing the resources to update, or '-' for stdin", "-r", "--resources"))
+                .addOption(value(Integer.class, "--blkio-weight"))
+                .addOption(value(Long.class, "--cpu-period"))
+                .addOption(value(Long.class, "--cpu-quota"))
+                .addOption(value(Long.class, "--cpu-rt-period"))
+                .addOption(value(Long.class, "--cpu-rt-runtime"))
+                .addOption(value(Long.class, "--cpu-share"))
+                .addOption(value(String.class, "--cpuset-cpus"))
+                .addOption(value(String.class, "--cpuset-mems"))
+                .addOption(value(String.class, "--memory"))
+                .addOption(value(String.class, "--memory-reservation"))
+                .addOption(value(String.class, "--memory-swap"))
+                .addOption(hidden(String.class, "--kernel-memory"))
+                .addOption(hidden(String.class, "--kernel-memory-tcp"))
+                .addOption(value(Long.class, "--pids-limit"))
+                .addOption(hidden(String.class, "--l3-cache-schema"))
+                .addOption(hidden(String.class, "--mem-bw-schema"));
+    }
+
+    /** A limit flag: runc's manual lists them without descriptions. */
+    private static picocli.CommandLine.Model.OptionSpec value(Class<?> type, String name) {
+        return option(type, null, null, name);
+    }
+
+    @Override
+    public int call(Invocation in) throws Exception {
+        id = in.id();
+        resources = in.value("--resources");
+        blkioWeight = in.value("--blkio-weight");
+        cpuPeriod = in.value("--cpu-period");
+        cpuQuota = in.value("--cpu-quota");
+        cpuRtPeriod = in.value("--cpu-rt-period");
+        cpuRtRuntime = in.value("--cpu-rt-runtime");
+        cpuShare = in.value("--cpu-share");
+        cpusetCpus = in.value("--cpuset-cpus");
+        cpusetMems = in.value("--cpuset-mems");
+        memory = in.value("--memory");
+        memoryReservation = in.value("--memory-reservation");
+        memorySwap = in.value("--memory-swap");
+        kernelMemory = in.value("--kernel-memory");
+        kernelMemoryTcp = in.value("--kernel-memory-tcp");
+        pidsLimit = in.value("--pids-limit");
+        l3CacheSchema = in.value("--l3-cache-schema");
+        memBwSchema = in.value("--mem-bw-schema");
         Linux.Resources r;
         if (resources != null) {
             byte[] json = resources.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(resources));
@@ -70,7 +110,7 @@ final class UpdateCommand implements Callable<Integer> {
                     blkioWeight == null ? null : new Linux.BlockIo(blkioWeight, null, null, null, null, null, null),
                     null, null, null, null);
         }
-        new Update(main.context()).update(id, r);
+        new Update(in.context()).update(id, r);
         return 0;
     }
 

@@ -1,7 +1,5 @@
 package dev.berth.runtime.state;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.oci.runtime.OciJson;
 import dev.berth.oci.runtime.Spec;
 import java.io.IOException;
@@ -34,8 +32,6 @@ import java.util.stream.Stream;
  */
 public final class StateStore {
     private static final Pattern ID = Pattern.compile("^[\\w+\\-.]+$");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path root;
 
@@ -75,7 +71,7 @@ public final class StateStore {
     }
 
     public void save(ContainerRecord record) throws IOException {
-        AtomicFile.write(dir(record.id()).resolve("state.json"), JSON.writeValueAsBytes(record));
+        AtomicFile.write(dir(record.id()).resolve("state.json"), ContainerRecordJson.write(record));
     }
 
     public void saveSpec(String id, byte[] configJson) throws IOException {
@@ -98,7 +94,7 @@ public final class StateStore {
 
     public Optional<ContainerRecord> load(String id) throws IOException {
         try {
-            return Optional.of(JSON.readValue(dir(id).resolve("state.json").toFile(), ContainerRecord.class));
+            return Optional.of(ContainerRecordJson.read(Files.readAllBytes(dir(id).resolve("state.json"))));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return Optional.empty();
         }
