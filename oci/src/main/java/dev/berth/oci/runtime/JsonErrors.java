@@ -1,16 +1,13 @@
 package dev.berth.oci.runtime;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -24,11 +21,11 @@ import java.util.stream.Collectors;
  * one lower-case line naming the document, the field by its JSON path, and what was expected.
  * Jackson's own messages name Java types and source objects ({@code Cannot deserialize value of
  * type `long` from String "x"}), which mean nothing to someone who wrote a {@code config.json}.
+ * The wording shared with the databind-free {@link JsonCursor} (how a token or a syntax error
+ * is shown) lives there.
  */
 final class JsonErrors {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final int MAX_SHOWN = 40;
-    private static final Pattern SOURCE_REF = Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)");
 
     private JsonErrors() {}
 
@@ -37,7 +34,7 @@ final class JsonErrors {
         // still a syntax error, reported by position.
         if (e instanceof DatabindException && e.getCause() instanceof StreamReadException read
                 && !(read instanceof InputCoercionException)) {
-            return malformed(source, read, e);
+            return JsonCursor.malformed(source, read, e);
         }
         if (e instanceof DatabindException mapping) {
             String path = path(((JsonMappingException) mapping).getPath());
@@ -47,17 +44,9 @@ final class JsonErrors {
             return new InvalidSpecException(source, "", outOfRange(coercion), e);
         }
         if (e instanceof StreamReadException read) {
-            return malformed(source, read, e);
+            return JsonCursor.malformed(source, read, e);
         }
-        return new InvalidSpecException(source, "", oneLine(e.getOriginalMessage()), e);
-    }
-
-    private static InvalidSpecException malformed(String source, StreamReadException read, JacksonException e) {
-        JsonLocation at = read.getLocation();
-        String where = at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr();
-        // Jackson appends "(start marker at [Source: ...; line: 1, column: 33])": noise here.
-        String message = SOURCE_REF.matcher(oneLine(read.getOriginalMessage())).replaceAll("");
-        return new InvalidSpecException(source, "", "malformed JSON" + where + ": " + message, e);
+        return new InvalidSpecException(source, "", JsonCursor.oneLine(e.getOriginalMessage()), e);
     }
 
     private static String reason(JsonMappingException e) {
@@ -74,7 +63,7 @@ final class JsonErrors {
             }
             Class<?> target = mismatch.getTargetType();
             String got = mismatch instanceof InvalidFormatException format && format.getValue() != null
-                    ? shown(format.getValue()) : describe(parser);
+                    ? JsonCursor.shown(format.getValue()) : JsonCursor.describe(parser);
             if (target != null && target.isEnum()) {
                 String allowed = Arrays.stream(target.getEnumConstants())
                         .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
@@ -86,11 +75,11 @@ final class JsonErrors {
                 return "expected " + expected + ", got " + got;
             }
         }
-        return oneLine(e.getOriginalMessage());
+        return JsonCursor.oneLine(e.getOriginalMessage());
     }
 
     private static String outOfRange(InputCoercionException e) {
-        String text = e.getProcessor() instanceof JsonParser p ? text(p) : "a number";
+        String text = e.getProcessor() instanceof JsonParser p ? JsonCursor.describe(p) : "a number";
         Class<?> target = e.getTargetType();
         String range = target == Integer.TYPE || target == Integer.class ? "a 32-bit integer"
                 : "a 64-bit integer";
@@ -117,37 +106,6 @@ final class JsonErrors {
         return "an object"; // records and maps
     }
 
-    /** The token the parser stopped at, as a person would name it. */
-    static String describe(JsonParser parser) {
-        if (parser == null || parser.currentToken() == null) {
-            return "nothing";
-        }
-        JsonToken token = parser.currentToken();
-        return switch (token) {
-            case START_OBJECT, FIELD_NAME, END_OBJECT -> "an object";
-            case START_ARRAY, END_ARRAY -> "an array";
-            case VALUE_STRING -> shown(text(parser));
-            case VALUE_NULL -> "null";
-            default -> text(parser);
-        };
-    }
-
-    private static String text(JsonParser parser) {
-        try {
-            return parser.getText();
-        } catch (IOException e) {
-            return "an unreadable value";
-        }
-    }
-
-    private static String shown(Object value) {
-        if (!(value instanceof String s)) {
-            return String.valueOf(value);
-        }
-        String cut = s.length() > MAX_SHOWN ? s.substring(0, MAX_SHOWN) + "..." : s;
-        return '"' + cut.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
-    }
-
     /** {@code process.rlimits[0].type}; map keys that are not identifiers are quoted. */
     static String path(List<JsonMappingException.Reference> references) {
         StringBuilder out = new StringBuilder();
@@ -164,14 +122,5 @@ final class JsonErrors {
             }
         }
         return out.toString();
-    }
-
-    /** Jackson's messages can span lines and start upper-case; ours are one lower-case line. */
-    static String oneLine(String message) {
-        if (message == null || message.isEmpty()) {
-            return "invalid document";
-        }
-        String line = message.strip().lines().findFirst().orElse("");
-        return line.isEmpty() ? line : Character.toLowerCase(line.charAt(0)) + line.substring(1);
     }
 }

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,67 +36,84 @@ import java.util.Map;
  * {@link InvalidSpecException} line that names the document and the field:
  * {@code config.json: process.user.uid: expected a number, got "x"}.
  *
+ * <p>{@code config.json} and exec's process document are read by {@link SpecReader} on
+ * jackson-core's streaming parser, by the same rules and with the same messages, because every
+ * {@code berth-runtime} command reads a config and databind's start-up (~200 ms in a cold JVM)
+ * would be most of the command's time. The databind mapper is built on first use, so reading a
+ * spec never loads it.
+ *
  * <p>Writing omits null (absent) fields, so a spec read and written back keeps its shape.
  * The mapper is shared and immutable after construction; all methods are thread-safe.
  */
 public final class OciJson {
-    private static final ObjectMapper MAPPER = newMapper();
-
-    /**
-     * Indented the way Go's json.MarshalIndent(v, "", "  ") indents, as runc prints: two spaces,
-     * {@code "key": value} without a space before the colon, one array element per line, and
-     * empty containers as {@code []} and {@code {}}. Scripts that grep runc's output work here.
-     */
-    private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter GO_STYLE = goStyle();
-
     private OciJson() {}
 
-    private static com.fasterxml.jackson.core.util.DefaultPrettyPrinter goStyle() {
-        var indent = new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n");
-        var separators = com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
-                .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
-                .withObjectEmptySeparator("")
-                .withArrayEmptySeparator("");
-        return new com.fasterxml.jackson.core.util.DefaultPrettyPrinter(separators)
-                .withObjectIndenter(indent).withArrayIndenter(indent);
-    }
+    /** Built on first use: a runtime command that only reads its config never pays for it. */
+    private static final class Databind {
+        static final ObjectMapper MAPPER = newMapper();
 
-    private static ObjectMapper newMapper() {
-        JsonMapper mapper = JsonMapper.builder()
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .defaultPropertyInclusion(JsonInclude.Value.construct(
-                        JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
-                .build();
-        // A number or boolean where a string belongs ("hostname": 5) is a type error, not "5".
-        mapper.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        mapper.coercionConfigFor(LogicalType.Boolean)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-        // A null inside a list or map ("args": ["sh", null]) is a mistake, not an entry; Go
-        // would turn it into "" or a zero struct, which only hides it further.
-        mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
-        mapper.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
-        // "" is not an empty list or object, and not an absent number.
-        for (LogicalType type : new LogicalType[] {
-                LogicalType.Collection, LogicalType.Map, LogicalType.POJO, LogicalType.Integer}) {
-            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        /**
+         * Indented the way Go's json.MarshalIndent(v, "", "  ") indents, as runc prints: two
+         * spaces, {@code "key": value} without a space before the colon, one array element per
+         * line, and empty containers as {@code []} and {@code {}}. Scripts that grep runc's
+         * output work here.
+         */
+        static final DefaultPrettyPrinter GO_STYLE = goStyle();
+
+        private static DefaultPrettyPrinter goStyle() {
+            var indent = new DefaultIndenter("  ", "\n");
+            var separators = Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator("");
+            return new DefaultPrettyPrinter(separators).withObjectIndenter(indent).withArrayIndenter(indent);
         }
-        return mapper;
+
+        private static ObjectMapper newMapper() {
+            JsonMapper mapper = JsonMapper.builder()
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                    .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                    .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                    .defaultPropertyInclusion(JsonInclude.Value.construct(
+                            JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+                    .build();
+            // A number or boolean where a string belongs ("hostname": 5) is a type error, not "5".
+            mapper.coercionConfigFor(LogicalType.Textual)
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+            mapper.coercionConfigFor(LogicalType.Boolean)
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+            // A null inside a list or map ("args": ["sh", null]) is a mistake, not an entry; Go
+            // would turn it into "" or a zero struct, which only hides it further.
+            mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+            mapper.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+            // "" is not an empty list or object, and not an absent number.
+            for (LogicalType type : new LogicalType[] {
+                    LogicalType.Collection, LogicalType.Map, LogicalType.POJO, LogicalType.Integer}) {
+                mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+            }
+            return mapper;
+        }
     }
 
     /** Reads a bundle's {@code config.json}; errors name the file by its name. */
     public static Spec readSpec(Path configJson) throws IOException, InvalidSpecException {
-        return read(Files.readAllBytes(configJson), Spec.class, configJson.getFileName().toString());
+        return SpecReader.spec(Files.readAllBytes(configJson), configJson.getFileName().toString());
     }
 
     /** Reads {@code config.json} content; errors name it {@code config.json}. */
     public static Spec readSpec(byte[] json) throws InvalidSpecException {
-        return read(json, Spec.class, "config.json");
+        return SpecReader.spec(json, "config.json");
+    }
+
+    /**
+     * Reads a process alone, as {@code runc exec --process} takes it: the shape of
+     * {@code config.json}'s {@code process}. {@code source} names the document in errors.
+     */
+    public static Spec.Process readProcess(byte[] json, String source) throws InvalidSpecException {
+        return SpecReader.process(json, source);
     }
 
     /** Reads a container state as {@code runc state} prints it. */
@@ -107,13 +127,14 @@ public final class OciJson {
     }
 
     /**
-     * Reads any of this package's types. {@code source} names the document in error messages
-     * ({@code "config.json"}).
+     * Reads any of this package's types with databind. {@code source} names the document in
+     * error messages ({@code "config.json"}). For {@link Spec} this is the reference that
+     * {@link #readSpec(byte[])} is tested against; prefer that.
      */
     public static <T> T read(byte[] json, Class<T> type, String source) throws InvalidSpecException {
-        try (JsonParser parser = MAPPER.createParser(json)) {
+        try (JsonParser parser = Databind.MAPPER.createParser(json)) {
             try {
-                return MAPPER.readValue(parser, type);
+                return Databind.MAPPER.readValue(parser, type);
             } catch (JacksonException e) {
                 // Translated while the parser is open: the message quotes the token it stopped at.
                 throw JsonErrors.translate(source, e);
@@ -127,7 +148,7 @@ public final class OciJson {
     /** Writes compact JSON (the form kept on disk and sent over pipes). */
     public static byte[] write(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return Databind.MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             // Our records always serialise; a failure here is a programming error.
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
@@ -140,7 +161,7 @@ public final class OciJson {
      */
     public static String writePretty(Object value) {
         try {
-            return MAPPER.writer(GO_STYLE).writeValueAsString(value);
+            return Databind.MAPPER.writer(Databind.GO_STYLE).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }
@@ -152,6 +173,6 @@ public final class OciJson {
      * everyone else reads {@code config.json}; make it once and keep it.
      */
     public static ObjectMapper mapper() {
-        return MAPPER.copy();
+        return Databind.MAPPER.copy();
     }
 }

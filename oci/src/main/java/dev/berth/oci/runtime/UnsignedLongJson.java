@@ -33,9 +33,7 @@ final class UnsignedLongJson {
         @Override
         public Long deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-                String got = p.currentToken() == JsonToken.VALUE_STRING
-                        ? "\"" + p.getText() + "\"" : JsonErrors.describe(p);
-                throw new JsonReadProblem(p, "expected an unsigned 64-bit number, got " + got);
+                throw new JsonReadProblem(p, "expected an unsigned 64-bit number, got " + JsonCursor.describe(p));
             }
             BigInteger value = p.getBigIntegerValue();
             if (value.signum() < 0 || value.compareTo(MAX) > 0) {
