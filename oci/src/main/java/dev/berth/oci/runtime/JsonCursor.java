@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A cursor over jackson-core's streaming {@link JsonParser} that reads typed values by the
@@ -32,7 +31,8 @@ final class JsonCursor {
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final BigInteger UNSIGNED_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
     private static final int MAX_SHOWN = 40;
-    private static final Pattern SOURCE_REF = Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)");
+    // Compiled only for a message: a Pattern constant would cost every clean read its start-up.
+    private static final String SOURCE_REF = "\\s*\\(start marker at \\[Source:.*?\\]\\)";
 
     /** Reads one value, starting on its first token. */
     @FunctionalInterface
@@ -55,24 +55,24 @@ final class JsonCursor {
     }
 
     /**
-     * Reads {@code json} as one value, which must be the whole document. {@code source} names the
-     * document in error messages ({@code "config.json"}).
+     * Reads {@code json}, a document that is one JSON object, field by field with {@code fields}.
+     * {@code source} names the document in error messages ({@code "config.json"}).
      */
-    static <T> T read(byte[] json, String source, Read<T> document) throws InvalidSpecException {
+    static <T> T read(byte[] json, String source, Read<T> fields) throws InvalidSpecException {
         try (JsonParser parser = FACTORY.createParser(json)) {
-            return new JsonCursor(parser, source).readDocument(document);
+            return new JsonCursor(parser, source).readDocument(fields);
         } catch (IOException e) {
             // Reading from a byte array does no I/O; anything else is a bug in Jackson or here.
             throw new UncheckedIOException(e);
         }
     }
 
-    private <T> T readDocument(Read<T> document) throws IOException, InvalidSpecException {
+    private <T> T readDocument(Read<T> fields) throws IOException, InvalidSpecException {
         try {
             if (parser.nextToken() == null) {
                 throw new InvalidSpecException(source, "", "empty document", null);
             }
-            T value = document.read(this);
+            T value = object(fields); // a null document is an error: no field makes it absent
             // Go's encoding/json (runc) rejects anything after the value; databind would ignore it.
             if (parser.nextToken() != null) {
                 throw new InvalidSpecException(source, "", "malformed JSON" + at(parser.currentTokenLocation())
@@ -140,6 +140,17 @@ final class JsonCursor {
         }
         path.removeLast();
         return values;
+    }
+
+    // One call site each for the commonest shapes: every site of a method reference spins its
+    // own class on first use, which a cold start pays for.
+
+    List<String> strings() throws IOException, InvalidSpecException {
+        return list(JsonCursor::string);
+    }
+
+    Map<String, String> stringMap() throws IOException, InvalidSpecException {
+        return map(JsonCursor::string);
     }
 
     /** A JSON object read as a map from its field names; a repeated key keeps its last value. */
@@ -307,7 +318,7 @@ final class JsonCursor {
     /** A syntax error, reported by position: {@code malformed JSON at line 3 column 12: ...}. */
     static InvalidSpecException malformed(String source, StreamReadException read, Throwable cause) {
         // Jackson appends "(start marker at [Source: ...; line: 1, column: 33])": noise here.
-        String message = SOURCE_REF.matcher(oneLine(read.getOriginalMessage())).replaceAll("");
+        String message = oneLine(read.getOriginalMessage()).replaceAll(SOURCE_REF, "");
         return new InvalidSpecException(source, "", "malformed JSON" + at(read.getLocation()) + ": " + message, cause);
     }
 

@@ -35,11 +35,11 @@ final class LinuxReader {
                 case "devices" -> devices = in.objects(LinuxReader::device);
                 case "cgroupsPath" -> cgroupsPath = in.string();
                 case "resources" -> resources = in.object(LinuxReader::resources);
-                case "sysctl" -> sysctl = in.map(JsonCursor::string);
+                case "sysctl" -> sysctl = in.stringMap();
                 case "seccomp" -> seccomp = in.object(LinuxReader::seccomp);
                 case "rootfsPropagation" -> rootfsPropagation = in.string();
-                case "maskedPaths" -> maskedPaths = in.list(JsonCursor::string);
-                case "readonlyPaths" -> readonlyPaths = in.list(JsonCursor::string);
+                case "maskedPaths" -> maskedPaths = in.strings();
+                case "readonlyPaths" -> readonlyPaths = in.strings();
                 case "mountLabel" -> mountLabel = in.string();
                 case "personality" -> personality = in.object(LinuxReader::personality);
                 default -> in.skip();
@@ -119,7 +119,7 @@ final class LinuxReader {
                 case "network" -> network = in.object(LinuxReader::network);
                 // device name -> resource name (hcaHandles, hcaObjects) -> limit
                 case "rdma" -> rdma = in.map(device -> device.map(JsonCursor::int64));
-                case "unified" -> unified = in.map(JsonCursor::string);
+                case "unified" -> unified = in.stringMap();
                 default -> in.skip();
             }
         }
@@ -318,8 +318,8 @@ final class LinuxReader {
             switch (in.field()) {
                 case "defaultAction" -> defaultAction = in.string();
                 case "defaultErrnoRet" -> defaultErrnoRet = in.int32();
-                case "architectures" -> architectures = in.list(JsonCursor::string);
-                case "flags" -> flags = in.list(JsonCursor::string);
+                case "architectures" -> architectures = in.strings();
+                case "flags" -> flags = in.strings();
                 case "listenerPath" -> listenerPath = in.string();
                 case "listenerMetadata" -> listenerMetadata = in.string();
                 case "syscalls" -> syscalls = in.objects(LinuxReader::syscall);
@@ -337,7 +337,7 @@ final class LinuxReader {
         List<Linux.SeccompArg> args = null;
         while (in.nextField()) {
             switch (in.field()) {
-                case "names" -> names = in.list(JsonCursor::string);
+                case "names" -> names = in.strings();
                 case "action" -> action = in.string();
                 case "errnoRet" -> errnoRet = in.int32();
                 case "args" -> args = in.objects(LinuxReader::seccompArg);
@@ -370,7 +370,7 @@ final class LinuxReader {
         while (in.nextField()) {
             switch (in.field()) {
                 case "domain" -> domain = in.string();
-                case "flags" -> flags = in.list(JsonCursor::string);
+                case "flags" -> flags = in.strings();
                 default -> in.skip();
             }
         }

@@ -21,12 +21,12 @@ final class SpecReader {
 
     /** Reads a whole runtime configuration; {@code source} names it in errors. */
     static Spec spec(byte[] json, String source) throws InvalidSpecException {
-        return JsonCursor.read(json, source, in -> in.object(SpecReader::spec));
+        return JsonCursor.read(json, source, SpecReader::spec);
     }
 
     /** Reads a process document, as {@code runc exec --process} takes it. */
     static Spec.Process process(byte[] json, String source) throws InvalidSpecException {
-        return JsonCursor.read(json, source, in -> in.object(SpecReader::process));
+        return JsonCursor.read(json, source, SpecReader::process);
     }
 
     private static Spec spec(JsonCursor in) throws IOException, InvalidSpecException {
@@ -48,7 +48,7 @@ final class SpecReader {
                 case "hostname" -> hostname = in.string();
                 case "domainname" -> domainname = in.string();
                 case "hooks" -> hooks = in.object(SpecReader::hooks);
-                case "annotations" -> annotations = in.map(JsonCursor::string);
+                case "annotations" -> annotations = in.stringMap();
                 case "linux" -> linux = in.object(LinuxReader::linux);
                 default -> in.skip();
             }
@@ -81,7 +81,7 @@ final class SpecReader {
                 case "destination" -> destination = in.string();
                 case "type" -> type = in.string();
                 case "source" -> source = in.string();
-                case "options" -> options = in.list(JsonCursor::string);
+                case "options" -> options = in.strings();
                 case "uidMappings" -> uidMappings = in.objects(SpecReader::idMapping);
                 case "gidMappings" -> gidMappings = in.objects(SpecReader::idMapping);
                 default -> in.skip();
@@ -128,8 +128,8 @@ final class SpecReader {
                 case "terminal" -> terminal = in.bool();
                 case "consoleSize" -> consoleSize = in.object(SpecReader::consoleSize);
                 case "cwd" -> cwd = in.string();
-                case "env" -> env = in.list(JsonCursor::string);
-                case "args" -> args = in.list(JsonCursor::string);
+                case "env" -> env = in.strings();
+                case "args" -> args = in.strings();
                 case "commandLine" -> commandLine = in.string();
                 case "rlimits" -> rlimits = in.objects(SpecReader::rlimit);
                 case "apparmorProfile" -> apparmorProfile = in.string();
@@ -185,11 +185,11 @@ final class SpecReader {
         List<String> ambient = null;
         while (in.nextField()) {
             switch (in.field()) {
-                case "bounding" -> bounding = in.list(JsonCursor::string);
-                case "effective" -> effective = in.list(JsonCursor::string);
-                case "inheritable" -> inheritable = in.list(JsonCursor::string);
-                case "permitted" -> permitted = in.list(JsonCursor::string);
-                case "ambient" -> ambient = in.list(JsonCursor::string);
+                case "bounding" -> bounding = in.strings();
+                case "effective" -> effective = in.strings();
+                case "inheritable" -> inheritable = in.strings();
+                case "permitted" -> permitted = in.strings();
+                case "ambient" -> ambient = in.strings();
                 default -> in.skip();
             }
         }
@@ -228,7 +228,7 @@ final class SpecReader {
                 case "policy" -> policy = in.string();
                 case "nice" -> nice = in.int32();
                 case "priority" -> priority = in.int32();
-                case "flags" -> flags = in.list(JsonCursor::string);
+                case "flags" -> flags = in.strings();
                 case "runtime" -> runtime = in.int64();
                 case "deadline" -> deadline = in.int64();
                 case "period" -> period = in.int64();
@@ -293,8 +293,8 @@ final class SpecReader {
         while (in.nextField()) {
             switch (in.field()) {
                 case "path" -> path = in.string();
-                case "args" -> args = in.list(JsonCursor::string);
-                case "env" -> env = in.list(JsonCursor::string);
+                case "args" -> args = in.strings();
+                case "env" -> env = in.strings();
                 case "timeout" -> timeout = in.int32();
                 default -> in.skip();
             }
