@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -48,26 +50,26 @@ import java.util.Map;
 public final class OciJson {
     private OciJson() {}
 
+    /**
+     * Indented the way Go's json.MarshalIndent(v, "", "  ") indents, as runc prints: two spaces,
+     * {@code "key": value} without a space before the colon, one array element per line, and
+     * empty containers as {@code []} and {@code {}}. Scripts that grep runc's output work here.
+     */
+    private static final DefaultPrettyPrinter GO_STYLE = goStyle();
+    private static final JsonFactory STREAMING = new JsonFactory();
+
+    private static DefaultPrettyPrinter goStyle() {
+        var indent = new DefaultIndenter("  ", "\n");
+        var separators = Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                .withObjectEmptySeparator("")
+                .withArrayEmptySeparator("");
+        return new DefaultPrettyPrinter(separators).withObjectIndenter(indent).withArrayIndenter(indent);
+    }
+
     /** Built on first use: a runtime command that only reads its config never pays for it. */
     private static final class Databind {
         static final ObjectMapper MAPPER = newMapper();
-
-        /**
-         * Indented the way Go's json.MarshalIndent(v, "", "  ") indents, as runc prints: two
-         * spaces, {@code "key": value} without a space before the colon, one array element per
-         * line, and empty containers as {@code []} and {@code {}}. Scripts that grep runc's
-         * output work here.
-         */
-        static final DefaultPrettyPrinter GO_STYLE = goStyle();
-
-        private static DefaultPrettyPrinter goStyle() {
-            var indent = new DefaultIndenter("  ", "\n");
-            var separators = Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                    .withObjectEmptySeparator("")
-                    .withArrayEmptySeparator("");
-            return new DefaultPrettyPrinter(separators).withObjectIndenter(indent).withArrayIndenter(indent);
-        }
 
         private static ObjectMapper newMapper() {
             JsonMapper mapper = JsonMapper.builder()
@@ -161,10 +163,54 @@ public final class OciJson {
      */
     public static String writePretty(Object value) {
         try {
-            return Databind.MAPPER.writer(Databind.GO_STYLE).writeValueAsString(value);
+            return Databind.MAPPER.writer(GO_STYLE).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * Writes a container state as compact JSON, field by field: every create hands the state to
+     * the hooks, and databind's start-up would cost more than the create itself. The bytes are
+     * those {@link #write} gives for the same record.
+     */
+    public static byte[] writeState(State s) {
+        var out = new java.io.ByteArrayOutputStream(256);
+        try (JsonGenerator g = STREAMING.createGenerator(out)) {
+            g.writeStartObject();
+            if (s.ociVersion() != null) {
+                g.writeStringField("ociVersion", s.ociVersion());
+            }
+            if (s.id() != null) {
+                g.writeStringField("id", s.id());
+            }
+            if (s.status() != null) {
+                g.writeStringField("status", s.status().json());
+            }
+            g.writeNumberField("pid", s.pid());
+            if (s.bundle() != null) {
+                g.writeStringField("bundle", s.bundle());
+            }
+            if (s.annotations() != null) {
+                g.writeObjectFieldStart("annotations");
+                for (Map.Entry<String, String> e : s.annotations().entrySet()) {
+                    g.writeStringField(e.getKey(), e.getValue());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("write a state in memory", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A generator that indents as {@link #writePretty} does, for documents written field by
+     * field on the command line's fast paths; the caller closes it.
+     */
+    public static JsonGenerator prettyGenerator(java.io.Writer out) throws IOException {
+        return STREAMING.createGenerator(out).setPrettyPrinter(GO_STYLE.createInstance());
     }
 
     /**

@@ -77,7 +77,7 @@ final class ExecCommand implements RuntimeCommand {
         Spec.Process p;
         if (process != null) {
             try {
-                p = OciJson.read(Files.readAllBytes(process), Spec.Process.class, process.toString());
+                p = OciJson.readProcess(Files.readAllBytes(process), process.toString());
             } catch (InvalidSpecException e) {
                 throw new RuntimeFailure(e.getMessage(), e);
             }

@@ -4,7 +4,6 @@ import static dev.berth.runtime.cli.Invocation.Model.command;
 import static dev.berth.runtime.cli.Invocation.Model.flag;
 import static dev.berth.runtime.cli.Invocation.Model.option;
 
-import dev.berth.oci.runtime.OciJson;
 import dev.berth.runtime.container.Container;
 import dev.berth.runtime.state.ContainerRecord;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ final class ListCommand implements RuntimeCommand {
             return 0;
         }
         switch (format) {
-            case "json" -> System.out.println(new String(OciJson.write(views), java.nio.charset.StandardCharsets.UTF_8));
+            case "json" -> System.out.println(ContainerView.toJson(views));
             case "table" -> printTable(views);
             default -> throw new IllegalArgumentException("invalid format option: " + format);
         }

@@ -3,7 +3,6 @@ package dev.berth.runtime.cli;
 import static dev.berth.runtime.cli.Invocation.Model.command;
 import static dev.berth.runtime.cli.Invocation.Model.containerId;
 
-import dev.berth.oci.runtime.OciJson;
 import dev.berth.runtime.container.Container;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -17,7 +16,7 @@ final class StateCommand implements RuntimeCommand {
     @Override
     public int call(Invocation in) throws Exception {
         Container c = Container.load(in.context(), in.id());
-        System.out.println(OciJson.writePretty(ContainerView.of(c)));
+        System.out.println(ContainerView.of(c).toPrettyJson());
         return 0;
     }
 }

@@ -25,7 +25,7 @@ final class Hooks {
     static String state(Spec spec, String id, String status, int pid, Path bundle) {
         State s = new State(spec.ociVersion(), id, State.Status.valueOf(status.toUpperCase(java.util.Locale.ROOT)),
                 pid, bundle.toString(), spec.annotations());
-        return new String(OciJson.write(s), StandardCharsets.UTF_8);
+        return new String(OciJson.writeState(s), StandardCharsets.UTF_8);
     }
 
     /** Runs each hook in order; the first failure stops the list and is thrown. */

@@ -33,13 +33,15 @@ public final class SeccompFlags {
         }
         int bits = 0;
         for (String flag : flags) {
+            if (flag == null) {
+                throw new SeccompException("null flag");
+            }
             bits |= switch (flag) {
                 case "SECCOMP_FILTER_FLAG_TSYNC" -> TSYNC;
                 case "SECCOMP_FILTER_FLAG_LOG" -> LOG;
                 case "SECCOMP_FILTER_FLAG_SPEC_ALLOW" -> SPEC_ALLOW;
                 case "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" -> throw new SeccompException(
                         "flag " + flag + " needs a notify listener (SCMP_ACT_NOTIFY), which is not supported yet");
-                case null -> throw new SeccompException("null flag");
                 default -> throw new SeccompException("unknown flag " + flag);
             };
         }
