@@ -62,6 +62,9 @@ class PlanEncoderTest {
                 new Step.SetSid(), new Step.Terminal(24, 80, 0, 0),
                 new Step.Hook("/h", List.of("h"), List.of(), 1, 0, "hook"), new Step.OpenFifo("/f"), new Step.Ready(),
                 new Step.WaitFifo(), new Step.CloseFds(3), new Step.Exec("sh", List.of("sh"), List.of()));
+        // The encoder tests types one by one (no exhaustive switch): every kind of step is here.
+        assertThat(all.stream().map(Object::getClass).toList())
+                .containsExactlyInAnyOrder(Step.class.getPermittedSubclasses());
         ByteBuffer b = ByteBuffer.wrap(PlanEncoder.encode(new LaunchPlan(all))).order(ByteOrder.LITTLE_ENDIAN);
         b.position(12);
         java.util.Set<Integer> ops = new java.util.HashSet<>();
