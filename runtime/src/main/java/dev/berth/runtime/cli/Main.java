@@ -115,10 +115,15 @@ public final class Main {
         dev.berth.runtime.StartTrace.mark("jvm");
         CommandSpec top = globalSpec();
         // Only the command a call names gets a model: building all of them costs more than a
-        // short command. Without one (help, a typo), all are built so the help can list them.
+        // short command. Without one (help, a typo), all are built so the help can list them;
+        // --version needs none.
         RuntimeCommand named = command(commandName(args));
+        boolean versionOnly = false;
+        for (String a : args) {
+            versionOnly |= named == null && (a.equals("-v") || a.equals("--version"));
+        }
         java.util.Map<String, RuntimeCommand> commands = new java.util.LinkedHashMap<>();
-        for (String name : named != null ? List.of(named.spec().name()) : NAMES) {
+        for (String name : named != null ? List.of(named.spec().name()) : versionOnly ? List.<String>of() : NAMES) {
             RuntimeCommand c = named != null ? named : command(name);
             CommandSpec spec = c.spec();
             commands.put(spec.name(), c);
