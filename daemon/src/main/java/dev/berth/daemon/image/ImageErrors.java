@@ -7,7 +7,7 @@ import dev.berth.image.ImageException;
 /**
  * The one place where the image module's failures become API errors: each
  * {@link ImageException.Kind} to the {@link ErrorKind} that the server maps to a status
- * (404, 409, 400, 503, 500). The message passes unchanged; it is already Docker's wording.
+ * (404, 409, 400, 503, and 500 for a data root that cannot be written or any other failure). The message passes unchanged; it is already Docker's wording.
  */
 final class ImageErrors {
     private ImageErrors() {}
@@ -18,7 +18,9 @@ final class ImageErrors {
             case CONFLICT -> ErrorKind.CONFLICT;
             case INVALID_ARGUMENT -> ErrorKind.INVALID_ARGUMENT;
             case UNAVAILABLE -> ErrorKind.UNAVAILABLE;
-            case INTERNAL -> ErrorKind.INTERNAL;
+            // A data root the daemon cannot write is the host's fault, not the caller's: a 500
+            // with the reason, as dockerd answers, rather than the API's 403 for a refused caller.
+            case PERMISSION_DENIED, INTERNAL -> ErrorKind.INTERNAL;
         };
         return new ApiException(kind, e.getMessage(), e);
     }

@@ -225,7 +225,8 @@ public final class FileContentStore implements ContentStore {
         try {
             return new IngestWriter(this, newIngest(null, -1), lease, () -> {});
         } catch (IOException e) {
-            throw ImageException.io("write blob", e);
+            // no digest to name yet: name the place that refused it (a full or read-only data root)
+            throw ImageException.io("write blob to " + ingestRoot, e);
         }
     }
 

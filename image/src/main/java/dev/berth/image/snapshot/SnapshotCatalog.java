@@ -370,9 +370,10 @@ final class SnapshotCatalog {
         }
     }
 
+    /** An I/O failure, of the kind {@link ImageException#io} tells (a full disk, a read-only root). */
     static ImageException failure(String what, IOException e) {
         String cause = e instanceof NoSuchFileException ? e.getMessage() + ": no such file or directory"
                 : e.getMessage();
-        return new ImageException(ImageException.Kind.INTERNAL, what + ": " + cause, e);
+        return new ImageException(ImageException.io(what, e).kind(), what + ": " + cause, e);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.image.ImageException;
 import dev.berth.image.content.FileContentStore;
 import dev.berth.image.reference.ImageReference;
+import dev.berth.image.snapshot.RequiresRoot;
 import dev.berth.oci.image.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,5 +131,33 @@ class ImageStoreTest {
         assertThat(removed).containsExactlyInAnyOrder(one.layers().get(1), one.id(), one.manifest());
         assertThat(content.exists(one.layers().getFirst())).isTrue(); // still used by "two"
         assertThat(content.list()).hasSize(two.blobs().size());
+    }
+
+    @Test
+    @RequiresRoot
+    void aDataRootThatCannotBeWrittenIsPermissionDeniedWithTheReason() throws Exception {
+        ImageRecord record = TestImages.image(content, T0, Map.of(), "layer");
+        store.put(record, List.of(ref("app")));
+        Path images = root.resolve("images");
+        // the store's own directory bound read-only over itself, unmounted whatever happens
+        run("mount", "--bind", images.toString(), images.toString());
+        try {
+            run("mount", "-o", "remount,bind,ro", images.toString());
+            assertThatThrownBy(() -> store.tag(record.id(), ref("app:v2")))
+                    .hasMessage("write image store " + images + ": read-only file system")
+                    .extracting(e -> ((ImageException) e).kind()).isEqualTo(ImageException.Kind.PERMISSION_DENIED);
+            assertThat(store.resolve("app").id()).isEqualTo(record.id()); // the failed change left the state as it was
+            assertThatThrownBy(() -> store.resolve("app:v2")).hasMessage("No such image: app:v2");
+        } finally {
+            run("umount", images.toString());
+        }
+        store.tag(record.id(), ref("app:v2")); // writable again once unmounted
+        assertThat(store.resolve("app:v2").id()).isEqualTo(record.id());
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
     }
 }
