@@ -111,6 +111,7 @@ public final class ImageImporter {
     /** Decompresses the tarball into an ingest, checking it is a tar, and commits it. */
     private Descriptor storeLayer(InputStream tarball, Lease lease, List<Digest> created) throws ImageException {
         try (ContentWriter writer = content.writer(lease)) {
+            TeeInputStream stored = null;
             try {
                 BufferedInputStream buffered = new BufferedInputStream(tarball, 64 * 1024);
                 buffered.mark(Compression.MAGIC_LENGTH);
@@ -119,7 +120,7 @@ public final class ImageImporter {
                 if (head.length == 0) {
                     throw ImageException.invalid("import: empty input: expected a tar archive");
                 }
-                TeeInputStream stored = new TeeInputStream(Compression.detect(head).decompress(buffered),
+                stored = new TeeInputStream(Compression.detect(head).decompress(buffered),
                         writer.stream());
                 TarArchiveInputStream tar = new TarArchiveInputStream(stored);
                 while (tar.getNextEntry() != null) {
@@ -127,8 +128,9 @@ public final class ImageImporter {
                 }
                 stored.drain(); // the end-of-archive blocks and any padding are part of the blob
             } catch (IOException e) {
-                if (e instanceof java.nio.file.FileSystemException) {
-                    throw ImageException.io("import", e);
+                if (stored != null && stored.sinkFailed() || e instanceof java.nio.file.FileSystemException) {
+                    // the content store's disk, not the client's tarball (a full disk, a read-only root)
+                    throw ImageException.io("import: store layer", e);
                 }
                 throw ImageException.invalid("import: not a tar archive: " + lowerFirst(e.getMessage()), e);
             }

@@ -73,6 +73,12 @@ final class StagedArchive implements AutoCloseable {
             return staged;
         } catch (IOException e) {
             staged.close();
+            // a decompressor may wrap what its source threw
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof StoreFailure f) {
+                    throw ImageException.io("load: store archive entry \"" + f.entry + "\"", f.getCause());
+                }
+            }
             throw ImageException.invalid("archive: not a readable tar stream: " + reason(e), e);
         } catch (ImageException | RuntimeException e) {
             staged.close();
@@ -109,11 +115,54 @@ final class StagedArchive implements AutoCloseable {
         }
         ContentWriter writer = content.writer(lease);
         try {
-            LayerDigest layer = LayerDigest.stream(in, writer.stream());
+            LayerDigest layer = LayerDigest.stream(in, new StoreStream(name, writer.stream()));
             return new StagedFile.Ingested(writer, layer);
         } catch (IOException | RuntimeException e) {
             writer.close();
             throw e;
+        }
+    }
+
+    /**
+     * A write to the content store that failed (a full disk, a read-only data root), kept apart
+     * from failures to read the archive, which are the client's: the two get different errors.
+     */
+    private static final class StoreFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final String entry;
+
+        StoreFailure(String entry, IOException cause) {
+            super(cause.getMessage(), cause);
+            this.entry = entry;
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    /** Tags the failures of an ingest's stream as {@link StoreFailure}s of the entry {@code name}. */
+    private static final class StoreStream extends java.io.FilterOutputStream {
+        private final String name;
+
+        StoreStream(String name, java.io.OutputStream out) {
+            super(out);
+            this.name = name;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new StoreFailure(name, e);
+            }
         }
     }
 

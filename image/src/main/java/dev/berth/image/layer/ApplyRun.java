@@ -31,8 +31,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  * One application of one layer: the per-entry work of {@link LayerApplier}, with what it must
  * remember between entries (what this layer wrote, which directories still need their times).
  *
- * <p>Errors: a refused entry is {@code INVALID_ARGUMENT}, a failing filesystem call
- * {@code INTERNAL}, both naming the entry; an {@code IOException} escaping {@link #entry} comes
+ * <p>Errors: a refused entry is {@code INVALID_ARGUMENT}, a failing filesystem call whatever
+ * {@link ImageException#io} makes of it (a full disk {@code UNAVAILABLE}, a read-only root
+ * {@code PERMISSION_DENIED}), both naming the entry; an {@code IOException} escaping {@link #entry} comes
  * from reading the tar itself, which {@link LayerApplier} reports.
  */
 final class ApplyRun {
@@ -89,8 +90,10 @@ final class ApplyRun {
             }
         } catch (PathResolver.Refused r) {
             throw ImageException.invalid("layer entry " + name + ": " + r.getMessage());
-        } catch (ErrnoException | FsFailure x) {
-            throw new ImageException(ImageException.Kind.INTERNAL, "layer entry " + name + ": " + x.getMessage(), x);
+        } catch (ErrnoException x) {
+            throw ImageException.io("layer entry " + name, x);
+        } catch (FsFailure x) {
+            throw ImageException.io("layer entry " + name, x.getCause());
         }
     }
 
@@ -102,7 +105,7 @@ final class ApplyRun {
                 FileTimes.set(t.dir(), t.access(), t.modified());
             } catch (ErrnoException e) {
                 if (e.errno() != ErrnoException.ENOENT) { // replaced later in the same layer
-                    throw new ImageException(ImageException.Kind.INTERNAL, "apply layer: " + e.getMessage(), e);
+                    throw ImageException.io("apply layer", e);
                 }
             }
         }
@@ -347,15 +350,12 @@ final class ApplyRun {
         private static final long serialVersionUID = 1L;
 
         FsFailure(IOException cause) {
-            super(message(cause), cause);
+            super(cause);
         }
 
-        private static String message(IOException e) {
-            String m = e.getMessage();
-            if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-                return f.getFile() + ": " + f.getReason().toLowerCase(java.util.Locale.ROOT);
-            }
-            return m;
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
         }
     }
 

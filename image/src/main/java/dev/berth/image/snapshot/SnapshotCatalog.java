@@ -218,8 +218,21 @@ final class SnapshotCatalog {
         try {
             save();
         } catch (IOException ex) {
-            entries.put(key, e);
-            throw failure("remove snapshot " + key, ex);
+            if (aside == null) {
+                entries.put(key, e);
+                throw failure("remove snapshot " + key, ex);
+            }
+            // On a full disk the new metadata fits only once the snapshot's files are gone (an
+            // unpack that filled the disk is removed this way): free them, then write again.
+            // The directory is already out of the way; if the write still fails, the metadata
+            // on disk names a snapshot without a directory, which the next open forgets.
+            deleteQuietly(aside);
+            try {
+                save();
+            } catch (IOException again) {
+                throw failure("remove snapshot " + key, again);
+            }
+            return null;
         }
         return aside;
     }
@@ -275,8 +288,17 @@ final class SnapshotCatalog {
         }
     }
 
-    /** Deletes what no entry names: temp dirs, directories of half-made or half-removed snapshots. */
+    /**
+     * Deletes what no entry names: temp dirs, directories of half-made or half-removed snapshots;
+     * and forgets entries whose directory a removal had already deleted when it could not write
+     * the metadata (see {@link #remove}), unless another snapshot is based on them.
+     */
     private void sweep() throws IOException {
+        Set<String> parents = new HashSet<>();
+        entries.values().forEach(e -> parents.add(e.parent()));
+        if (entries.values().removeIf(e -> !parents.contains(e.key()) && !Files.isDirectory(pathOf(e)))) {
+            save();
+        }
         Set<String> live = new HashSet<>();
         live.add(METADATA);
         for (Entry e : entries.values()) {
