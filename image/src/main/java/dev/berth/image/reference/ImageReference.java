@@ -13,7 +13,8 @@ import java.util.regex.Matcher;
  * {@link #familiar()} the short one people type ({@code busybox:latest}).
  *
  * <p>Errors are Docker's words, because scripts and tests match on them:
- * {@code invalid reference format}, {@code invalid reference format: repository name
+ * {@code invalid reference format: ":bad"} (Docker stops after "format"; the reference is added,
+ * so that the one line names what was wrong), {@code invalid reference format: repository name
  * (library/Busybox) must be lowercase} (the form current Docker prints; older Docker left out
  * the name), {@code repository name must not be more than 255 characters}, go-digest's
  * {@code invalid checksum digest length}, and for a bare image ID {@code invalid repository name
@@ -30,6 +31,7 @@ public record ImageReference(String domain, String path, String tag, Digest dige
     private static final String LEGACY_DEFAULT_DOMAIN = "index.docker.io";
     private static final String OFFICIAL_PREFIX = "library/";
     private static final String LOCALHOST = "localhost";
+    private static final String INVALID_FORMAT = "invalid reference format";
     private static final int MAX_INPUT = 4096; // far beyond any valid reference; bounds regex work
 
     /**
@@ -51,7 +53,15 @@ public record ImageReference(String domain, String path, String tag, Digest dige
             throw ImageException.invalid(
                     "invalid reference format: repository name (" + remoteName + ") must be lowercase");
         }
-        return parseCanonical(domain + "/" + remainder, domain);
+        try {
+            return parseCanonical(domain + "/" + remainder, domain);
+        } catch (ImageException e) {
+            if (!e.getMessage().equals(INVALID_FORMAT)) {
+                throw e;
+            }
+            // Docker's words first, for scripts that match them; then which reference it was
+            throw ImageException.invalid(INVALID_FORMAT + ": \"" + text + "\"");
+        }
     }
 
     /**
@@ -90,7 +100,7 @@ public record ImageReference(String domain, String path, String tag, Digest dige
             if (lower != null && lower.matches()) {
                 throw ImageException.invalid("repository name must be lowercase");
             }
-            throw ImageException.invalid("invalid reference format");
+            throw ImageException.invalid(INVALID_FORMAT);
         }
         String name = m.group(1);
         if (name.length() > ReferenceGrammar.NAME_TOTAL_LENGTH_MAX) {
