@@ -111,7 +111,8 @@ public final class ImageService implements ImageBackend, UsageSource {
         Path snapshotDir = root.resolve("snapshots");
         Snapshotter snapshots = OverlaySnapshotter.isSupported() ? OverlaySnapshotter.open(snapshotDir)
                 : CopyingSnapshotter.open(snapshotDir);
-        return new ImageService(ImageStore.open(root, content), events, new LayerUnpacking(content, snapshots), registry);
+        return new ImageService(ImageStore.open(root, content, snapshots), events,
+                new LayerUnpacking(content, snapshots), registry);
     }
 
     // ---- reading
@@ -486,13 +487,18 @@ public final class ImageService implements ImageBackend, UsageSource {
     @Override
     public Usage usage(boolean withItems) {
         List<Image> images = store.all();
-        Set<Digest> blobs = new HashSet<>();
-        for (Image image : images) {
-            blobs.addAll(image.record().layers());
-        }
+        Long unpacked = ImageErrors.call(store::layersSize);
         long total = 0;
-        for (Digest blob : blobs) {
-            total += blobSize(blob);
+        if (unpacked != null) {
+            total = unpacked;
+        } else {
+            Set<Digest> blobs = new HashSet<>();
+            for (Image image : images) {
+                blobs.addAll(image.record().layers());
+            }
+            for (Digest blob : blobs) {
+                total += blobSize(blob);
+            }
         }
         List<ImageSummary> items = withItems ? images.stream().map(i -> {
             ImageSummary s = summary(i);
@@ -553,8 +559,14 @@ public final class ImageService implements ImageBackend, UsageSource {
                 created, size(image), -1, null, image.record().labels(), -1);
     }
 
-    /** The image's size: its layer blobs as stored. */
+    /**
+     * The image's size as Docker means it: its unpacked layers, recorded when it was registered;
+     * the layer blobs as stored where it is not known (layers not unpacked).
+     */
     private long size(Image image) {
+        if (image.record().size() != null) {
+            return image.record().size();
+        }
         long total = 0;
         for (Digest layer : image.record().layers()) {
             total += blobSize(layer);

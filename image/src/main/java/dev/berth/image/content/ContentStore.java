@@ -76,6 +76,12 @@ public interface ContentStore {
     Lease lease();
 
     /**
+     * Whether a lease is open: an image is being assembled, and may come to need what no image
+     * needs now (the snapshot collector waits for a quiet moment).
+     */
+    boolean hasOpenLeases();
+
+    /**
      * Deletes every blob that is not in {@code roots} and not protected by an open lease, and
      * returns what it deleted. {@code roots} is evaluated inside the sweep, with commits held
      * off, so that it sees every image registered before the sweep began.

@@ -335,6 +335,11 @@ public final class FileContentStore implements ContentStore {
     }
 
     @Override
+    public boolean hasOpenLeases() {
+        return leases.anyOpen();
+    }
+
+    @Override
     public List<BlobInfo> sweep(Supplier<Set<Digest>> roots) throws ImageException {
         return leases.exclusive(leased -> sweep(list(), roots.get(), leased));
     }

@@ -33,6 +33,10 @@ final class Leases {
         open.remove(lease);
     }
 
+    boolean anyOpen() {
+        return !open.isEmpty();
+    }
+
     boolean protect(Lease lease, Digest digest) {
         lock.readLock().lock();
         try {

@@ -4,8 +4,12 @@ import dev.berth.image.ImageException;
 import dev.berth.image.content.BlobInfo;
 import dev.berth.image.content.ContentStore;
 import dev.berth.image.content.DurableFiles;
+import dev.berth.image.layer.ChainId;
 import dev.berth.image.reference.ImageReference;
+import dev.berth.image.snapshot.Snapshotter;
 import dev.berth.oci.image.Digest;
+import dev.berth.oci.image.ImageJson;
+import dev.berth.oci.image.InvalidImageException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -40,24 +44,42 @@ import java.util.Set;
 public final class ImageStore {
     static final String FILE_NAME = "images.json";
 
+    private static final int MAX_CONFIG = 8 << 20;
+
     private final Path dir;
     private final ContentStore content;
+    private final Snapshotter snapshots;
     private final Clock clock;
     private volatile Snapshot current;
 
-    private ImageStore(Path dir, ContentStore content, Clock clock, Snapshot initial) {
+    private ImageStore(Path dir, ContentStore content, Snapshotter snapshots, Clock clock, Snapshot initial) {
         this.dir = dir;
         this.content = content;
+        this.snapshots = snapshots;
         this.clock = clock;
         this.current = initial;
     }
 
-    /** Opens (creating if needed) the store in {@code <dataRoot>/images}. */
+    /** Opens (creating if needed) the store in {@code <dataRoot>/images}, for images that are not unpacked. */
     public static ImageStore open(Path dataRoot, ContentStore content) throws ImageException {
-        return open(dataRoot, content, Clock.systemUTC());
+        return open(dataRoot, content, null, Clock.systemUTC());
+    }
+
+    /**
+     * Opens the store for images whose layers are unpacked into {@code snapshots}, named by chain
+     * ID: images get their unpacked size when registered, and {@link #collectGarbage()} removes
+     * the layer snapshots that no image uses any more.
+     */
+    public static ImageStore open(Path dataRoot, ContentStore content, Snapshotter snapshots) throws ImageException {
+        return open(dataRoot, content, snapshots, Clock.systemUTC());
     }
 
     static ImageStore open(Path dataRoot, ContentStore content, Clock clock) throws ImageException {
+        return open(dataRoot, content, null, clock);
+    }
+
+    static ImageStore open(Path dataRoot, ContentStore content, Snapshotter snapshots, Clock clock)
+            throws ImageException {
         Path dir = dataRoot.resolve("images");
         Path file = dir.resolve(FILE_NAME);
         try {
@@ -69,7 +91,9 @@ public final class ImageStore {
             } catch (NoSuchFileException e) {
                 state = StoreState.empty();
             }
-            return new ImageStore(dir, content, clock, Snapshot.of(state));
+            ImageStore store = new ImageStore(dir, content, snapshots, clock, null);
+            store.current = Snapshot.of(store.withSizes(state));
+            return store;
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             // Renames make a torn file impossible; this is damage from outside. Say so, do not guess.
             throw ImageException.internal("image store " + file + ": unreadable: "
@@ -153,14 +177,15 @@ public final class ImageStore {
                 throw ImageException.invalid("image " + record.id() + ": blob " + blob + " is missing");
             }
         }
+        ImageRecord sized = record.size() != null ? record : record.withSize(unpackedSize(record.id()));
         return update(state -> {
-            state.images().merge(record.id(), record, ImageRecord::replacedBy);
+            state.images().merge(sized.id(), sized, ImageRecord::replacedBy);
             List<Retagged> moved = new ArrayList<>();
             for (ImageReference name : names) {
                 Optional<Digest> previous = state.addReference(name, record.id());
                 previous.ifPresent(old -> moved.add(new Retagged(name.withDefaultTag(), old)));
             }
-            return new PutResult(state.view(record.id()), moved);
+            return new PutResult(state.view(sized.id()), moved);
         });
     }
 
@@ -223,20 +248,113 @@ public final class ImageStore {
     }
 
     /**
-     * Deletes every blob no image references and no lease protects; returns what it deleted.
-     * The referenced set is taken inside the content store's sweep, after every commit that
-     * started before it, so a concurrent pull or load loses nothing.
+     * Deletes every blob no image references and no lease protects, and the layer snapshots no
+     * image uses ({@link SnapshotCollector}); returns the blobs it deleted. The referenced set is
+     * taken inside the content store's sweep, after every commit that started before it, so a
+     * concurrent pull or load loses nothing.
      */
     public List<BlobInfo> collectGarbage() throws ImageException {
-        return content.sweep(this::referencedBlobs);
+        List<BlobInfo> blobs = content.sweep(this::referencedBlobs);
+        if (snapshots != null) {
+            new SnapshotCollector(this, snapshots).collect();
+        }
+        return blobs;
     }
 
     /**
-     * Deletes those of {@code candidates} that no image references and no lease protects: the
-     * clean-up of an operation that failed after committing blobs.
+     * Deletes those of {@code candidates} that no image references and no lease protects, and the
+     * layer snapshots no image uses: the clean-up of an operation that failed after committing
+     * blobs or unpacking layers.
      */
     public List<BlobInfo> collectGarbage(Collection<Digest> candidates) throws ImageException {
-        return content.sweep(candidates, this::referencedBlobs);
+        List<BlobInfo> blobs = content.sweep(candidates, this::referencedBlobs);
+        if (snapshots != null) {
+            // the lower layers it unpacked before failing belong to no image either
+            new SnapshotCollector(this, snapshots).collect();
+        }
+        return blobs;
+    }
+
+    // ---- layers
+
+    /** The diffIDs of the image {@code id}, base first, from its config. */
+    List<Digest> diffIds(Digest id) throws ImageException {
+        try {
+            return ImageJson.readConfig(content.read(id, MAX_CONFIG), "image " + id).diffIds();
+        } catch (InvalidImageException e) {
+            throw ImageException.internal("image " + id + ": config: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The bytes the image's unpacked layers take, from the usage each snapshot recorded at commit
+     * (as Docker sums its layers' diff sizes); null without snapshots or if a layer is not unpacked.
+     */
+    private Long unpackedSize(Digest id) throws ImageException {
+        if (snapshots == null) {
+            return null;
+        }
+        long total = 0;
+        for (Digest chainId : ChainId.of(diffIds(id))) {
+            Long size = usage(chainId);
+            if (size == null) {
+                return null;
+            }
+            total += size;
+        }
+        return total;
+    }
+
+    /**
+     * The bytes every unpacked layer takes, a layer shared by images counted once ({@code docker
+     * system df}'s {@code LayersSize}); null without snapshots.
+     */
+    public Long layersSize() throws ImageException {
+        if (snapshots == null) {
+            return null;
+        }
+        Set<Digest> chainIds = new HashSet<>();
+        for (ImageRecord record : current.records().values()) {
+            chainIds.addAll(ChainId.of(diffIds(record.id())));
+        }
+        long total = 0;
+        for (Digest chainId : chainIds) {
+            Long size = usage(chainId);
+            total += size == null ? 0 : size;
+        }
+        return total;
+    }
+
+    /** The size the layer snapshot {@code chainId} recorded at commit; null if it is not unpacked. */
+    private Long usage(Digest chainId) throws ImageException {
+        try {
+            return snapshots.usage(chainId.toString()).size();
+        } catch (ImageException e) {
+            if (e.kind() == ImageException.Kind.NOT_FOUND) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** {@code state} with the sizes that a store written before sizes were recorded lacks. */
+    private StoreState withSizes(StoreState state) {
+        if (snapshots == null || state.images().stream().allMatch(r -> r.size() != null)) {
+            return state;
+        }
+        List<ImageRecord> images = new ArrayList<>();
+        for (ImageRecord r : state.images()) {
+            Long size = r.size();
+            if (size == null) {
+                try {
+                    size = unpackedSize(r.id());
+                } catch (ImageException e) {
+                    // an unreadable config: the image shows no size rather than the store not opening
+                }
+            }
+            images.add(r.withSize(size));
+        }
+        return new StoreState(state.version(), images, state.references());
     }
 
     /** The images newest first, for listings. */
