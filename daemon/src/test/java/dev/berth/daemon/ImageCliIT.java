@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.daemon.testing.BerthdProcess;
 import dev.berth.daemon.testing.DockerCli;
+import dev.berth.daemon.testing.RawHttp;
 import dev.berth.daemon.testing.RequiresDockerCli;
+import dev.berth.daemon.testing.TestArchive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,5 +198,69 @@ class ImageCliIT {
         List<String> actions = r.out().lines().map(l -> l.split(" ")[0]).toList();
         assertThat(actions).contains("import", "tag", "untag", "delete", "load", "save");
         assertThat(r.out()).contains("tag app:v2").contains("untag app:v2").contains("load saved:1");
+    }
+
+    @Test
+    @Order(9)
+    void sizeIsThatOfTheUnpackedLayersAsDockerReportsIt() throws Exception {
+        // 1 MiB of zeros and 5 bytes: the tar (the stored blob) is larger, by headers and padding
+        byte[] layer = new TestArchive().file("zeros", new byte[1 << 20]).file("hello", "hello").bytes();
+        Path tar = dir.resolve("sized.tar");
+        Files.write(tar, layer);
+        String id = docker.run("import", tar.toString(), "sized:1").ok().out().strip();
+
+        long expected = (1 << 20) + 5;
+        assertThat(docker.run("image", "inspect", "sized:1", "--format", "{{.Size}}").ok().out().strip())
+                .isEqualTo(Long.toString(expected));
+        assertThat(docker.run("images", "sized:1", "--format", "{{.Size}}").ok().out().strip()).isEqualTo("1.05MB");
+        var df = RawHttp.call(daemon.socket, "GET", "/v1.50/system/df").json();
+        for (var image : df.get("Images")) {
+            if (image.get("Id").asText().equals(id)) {
+                assertThat(image.get("Size").asLong()).isEqualTo(expected);
+            }
+        }
+        assertThat(df.get("LayersSize").asLong()).isGreaterThanOrEqualTo(expected);
+        docker.run("rmi", "sized:1").ok();
+    }
+
+    @Test
+    @Order(10)
+    void rmiAndPruneCollectTheSnapshotsNoImageUsesAndKeepSharedOnes() throws Exception {
+        byte[] base = new TestArchive().file("base", "base\n").bytes();
+        byte[] top = new TestArchive().file("top", "top\n").bytes();
+        Path one = dir.resolve("one.tar");
+        Path two = dir.resolve("two.tar");
+        TestArchive.dockerSave(one, "layers:one", List.of(base), 0);
+        TestArchive.dockerSave(two, "layers:two", List.of(base, top), 0);
+        String baseChain = "sha256:" + TestArchive.sha256(base);
+        String topChain = "sha256:" + TestArchive.sha256(
+                (baseChain + " sha256:" + TestArchive.sha256(top)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+        docker.run("load", "-i", one.toString()).ok();
+        docker.run("load", "-i", two.toString()).ok();
+        assertThat(snapshots()).contains(baseChain, topChain);
+        docker.run("rmi", "layers:two").ok();
+        assertThat(snapshots()).contains(baseChain).doesNotContain(topChain); // the base is still layers:one's
+        docker.run("rmi", "layers:one").ok();
+        assertThat(snapshots()).doesNotContain(baseChain, topChain);
+
+        docker.run("load", "-i", one.toString()).ok();
+        docker.run("load", "-i", two.toString()).ok();
+        // Last test: prune -a takes every image (no container uses one), and with them every snapshot.
+        docker.run("image", "prune", "-a", "-f").ok();
+        assertThat(docker.run("images", "-a", "-q").ok().out()).isBlank();
+        assertThat(snapshots()).isEmpty();
+        try (var list = Files.list(daemon.dataRoot.resolve("image/snapshots"))) {
+            assertThat(list.filter(Files::isDirectory).toList()).isEmpty();
+        }
+    }
+
+    /** The snapshot names in the catalog. */
+    private static List<String> snapshots() throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(daemon.dataRoot.resolve("image/snapshots/metadata.json").toFile())
+                .path("snapshots").fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }
