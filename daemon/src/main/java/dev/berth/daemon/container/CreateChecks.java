@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The checks dockerd makes on a {@link HostConfig} when a container is created that need neither
- * the image nor the host ({@code validateHostConfig} and part of
+ * The checks dockerd makes on a create request that need neither the image nor the host
+ * ({@code validateHostConfig}, {@code validateNetMode} and part of
  * {@code verifyPlatformContainerSettings}): restart policy, {@code --rm} with a restart policy,
- * {@code --oom-score-adj}, {@code --shm-size}, {@code --add-host}. Messages are dockerd's.
+ * {@code --oom-score-adj}, {@code --shm-size}, {@code --add-host}, and the options that conflict
+ * with sharing another namespace ({@code -h} with {@code --uts=host}, {@code --dns} with
+ * {@code --network container:x}, …). Messages are dockerd's.
  */
 public final class CreateChecks {
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
@@ -15,7 +17,8 @@ public final class CreateChecks {
 
     private CreateChecks() {}
 
-    public static void check(HostConfig hc) {
+    public static void check(ContainerConfig config, HostConfig hc) {
+        conflicts(config, hc);
         restartPolicy(hc.restartPolicy());
         if (hc.isAutoRemove() && hc.restartPolicy() != null && !hc.restartPolicy().isNone()) {
             throw new InvalidContainerConfigException("can't create 'AutoRemove' container with restart policy");
@@ -30,6 +33,36 @@ public final class CreateChecks {
         for (String host : hc.extraHosts() == null ? List.<String>of() : hc.extraHosts()) {
             extraHost(host);
         }
+    }
+
+    /** moby's {@code validateNetMode}: what a shared UTS or network namespace cannot also have. */
+    static void conflicts(ContainerConfig c, HostConfig hc) {
+        boolean utsShared = hc.utsMode() != null && (hc.utsMode().equals("host") || hc.utsMode().startsWith("container:"));
+        if (utsShared && !empty(c.hostname())) {
+            throw new InvalidContainerConfigException("conflicting options: hostname and the UTS mode");
+        }
+        if (utsShared && !empty(c.domainname())) {
+            throw new InvalidContainerConfigException("conflicting options: domainname and the UTS mode");
+        }
+        if (hc.networkMode() == null || !ContainerNamespaces.container(hc.networkMode())) {
+            return;
+        }
+        if (!empty(c.hostname())) {
+            throw new InvalidContainerConfigException("conflicting options: hostname and the network mode");
+        }
+        if (hc.dns() != null && !hc.dns().isEmpty()) {
+            throw new InvalidContainerConfigException("conflicting options: dns and the network mode");
+        }
+        if (hc.extraHosts() != null && !hc.extraHosts().isEmpty()) {
+            throw new InvalidContainerConfigException("conflicting options: custom host-to-IP mapping and the network mode");
+        }
+        if (c.exposedPorts() != null && !c.exposedPorts().isEmpty()) {
+            throw new InvalidContainerConfigException("conflicting options: port exposing and the container type network mode");
+        }
+    }
+
+    private static boolean empty(String s) {
+        return s == null || s.isEmpty();
     }
 
     /** moby's {@code ValidateRestartPolicy}. */

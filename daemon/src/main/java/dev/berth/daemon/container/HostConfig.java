@@ -48,6 +48,7 @@ public record HostConfig(
         List<String> maskedPaths,
         List<String> readonlyPaths,
         Map<String, String> annotations,
+        List<Integer> consoleSize,
         // Resources, inlined as in the API.
         String cgroupParent,
         Long cpuShares,
@@ -73,7 +74,7 @@ public record HostConfig(
         return new HostConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     public boolean isPrivileged() {

@@ -66,7 +66,7 @@ public final class SpecGenerator {
      */
     public Spec generate(String id, ImageConfig image, CreateRequest request, Path rootfs, NetworkFiles files) {
         HostConfig hc = request.hostConfig();
-        CreateChecks.check(hc);
+        CreateChecks.check(request.config(), hc);
         ContainerConfig config = ImageDefaults.merge(request.config(), image == null ? null : image.config());
         ContainerNamespaces.Modes modes = ContainerNamespaces.modes(hc, host.cgroupV2());
 
@@ -80,7 +80,7 @@ public final class SpecGenerator {
 
         Spec.Process process = new Spec.Process(
                 config.isTty() ? true : null,
-                null,
+                consoleSize(config, hc),
                 config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir(),
                 Environment.build(hostname, config.isTty(), config.env()),
                 args(config, init),
@@ -138,6 +138,15 @@ public final class SpecGenerator {
     private String hostname(String id, ContainerConfig config, ContainerNamespaces.Modes modes) {
         String name = defaultHostname(id, config, modes);
         return name == null ? host.hostname() : name;
+    }
+
+    /** dockerd's {@code WithConsoleSize}: the client's terminal size, so the first output wraps right. */
+    private static Spec.ConsoleSize consoleSize(ContainerConfig config, HostConfig hc) {
+        List<Integer> size = hc.consoleSize();
+        if (!config.isTty() || size == null || size.size() != 2 || (size.get(0) <= 0 && size.get(1) <= 0)) {
+            return null;
+        }
+        return new Spec.ConsoleSize(size.get(0), size.get(1));
     }
 
     /** Entrypoint then Cmd; with {@code --init}, behind {@code /sbin/docker-init --}. */

@@ -118,6 +118,15 @@ class BadInputTest extends SpecFixture {
                         "can't create 'AutoRemove' container with restart policy"),
                 Arguments.of("{\"HostConfig\":{\"ExtraHosts\":[\"nohost\"]}}", "bad format for add-host: \"nohost\""),
                 Arguments.of("{\"HostConfig\":{\"ExtraHosts\":[\"h:not-an-ip\"]}}", "invalid IP address in add-host: \"not-an-ip\""),
+                // namespace conflicts
+                Arguments.of("{\"Hostname\":\"h\",\"HostConfig\":{\"UTSMode\":\"host\"}}", "conflicting options: hostname and the UTS mode"),
+                Arguments.of("{\"Domainname\":\"d\",\"HostConfig\":{\"UTSMode\":\"host\"}}", "conflicting options: domainname and the UTS mode"),
+                Arguments.of("{\"Hostname\":\"h\",\"HostConfig\":{\"NetworkMode\":\"container:peer\"}}", "conflicting options: hostname and the network mode"),
+                Arguments.of("{\"HostConfig\":{\"NetworkMode\":\"container:peer\",\"Dns\":[\"1.1.1.1\"]}}", "conflicting options: dns and the network mode"),
+                Arguments.of("{\"HostConfig\":{\"NetworkMode\":\"container:peer\",\"ExtraHosts\":[\"a:1.2.3.4\"]}}",
+                        "conflicting options: custom host-to-IP mapping and the network mode"),
+                Arguments.of("{\"ExposedPorts\":{\"80/tcp\":{}},\"HostConfig\":{\"NetworkMode\":\"container:peer\"}}",
+                        "conflicting options: port exposing and the container type network mode"),
                 // the container config
                 Arguments.of("{\"Entrypoint\":[\"\"]}", "no command specified"),
                 Arguments.of("{\"WorkingDir\":\"rel\"}", "the working directory 'rel' is invalid, it needs to be an absolute path"),

@@ -87,6 +87,13 @@ class SpecGeneratorTest extends SpecFixture {
     }
 
     @Test
+    void aTtyGetsTheClientsConsoleSize() {
+        assertThat(run("{\"Tty\":true,\"HostConfig\":{\"ConsoleSize\":[24,80]}}").process().consoleSize())
+                .isEqualTo(new Spec.ConsoleSize(24, 80));
+        assertThat(run("{\"HostConfig\":{\"ConsoleSize\":[24,80]}}").process().consoleSize()).isNull();
+    }
+
+    @Test
     void anImageWithoutPathGetsDockersDefaultPath() {
         ImageConfig bare = new ImageConfig(null, null, null, "linux", null, null, null,
                 new ImageConfig.Config(null, null, null, null, List.of("/app"), null, "/srv", null, null, null, null,
