@@ -89,17 +89,14 @@ public final class SpecGenerator {
                 null,
                 ContainerCapabilities.toSpec(caps),
                 security.noNewPrivileges() ? true : null,
-                hc.oomScoreAdj() == null ? 0 : hc.oomScoreAdj(),
+                hc.oomScoreAdj() == null ? 0 : hc.oomScoreAdj(), // 0, not the daemon's own, as dockerd
                 null,
                 user(config.user(), hc.groupAdd(), rootfs),
                 null, null, null);
 
-        List<MountPoint> points = MountPoints.parse(config, hc);
-        List<Spec.Mount> mounts = ContainerMounts.build(id, hc, points, files, volumes,
-                init ? host.initBinary() : null, modes);
         ContainerDevices.Result devices = ContainerDevices.build(hc, host.devices());
+        List<MountPoint> points = MountPoints.parse(config, hc);
         boolean unconfinedPaths = hc.isPrivileged() || security.unconfinedSystemPaths();
-
         Linux linux = new Linux(
                 ContainerNamespaces.build(modes, pids),
                 null, null, null,
@@ -112,6 +109,11 @@ public final class SpecGenerator {
                 unconfinedPaths ? null : maskedPaths(hc),
                 unconfinedPaths ? null : hc.readonlyPaths() != null ? hc.readonlyPaths() : READONLY_PATHS,
                 null, null);
+
+        // Last, because it acts on the host (volumes are looked up or created, a missing -v source
+        // is made): a request refused above leaves nothing behind.
+        List<Spec.Mount> mounts = ContainerMounts.build(id, hc, points, files, volumes,
+                init ? host.initBinary() : null, modes);
 
         return new Spec(OCI_VERSION,
                 new Spec.Root(rootfs.toString(), hc.isReadonlyRootfs() ? true : null),

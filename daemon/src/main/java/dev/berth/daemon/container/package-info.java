@@ -1,24 +1,31 @@
 /**
  * Containers as the Docker Engine API describes them, and their translation into an OCI runtime
- * spec.
+ * spec. Nothing here serves HTTP yet: the container endpoints will call it.
  *
  * <p>The request side mirrors {@code POST /containers/create}: {@link CreateRequest} holds a
- * {@link ContainerConfig} and a {@link HostConfig} in Docker's field names. {@link ImageDefaults}
- * merges the image's config into the request as dockerd does at create time.
- * {@link SpecGenerator} then composes the spec from small parts, each with one job:
+ * {@link ContainerConfig} and a {@link HostConfig} in Docker's field names, read as Go reads
+ * them. {@link SpecGenerator} composes the spec from small parts, each with one job:
  *
  * <pre>
- *   ImageDefaults        request + image config  → effective ContainerConfig (args, env, user, …)
- *   UserLookup           "uid[:gid]" / names     → uid, gid, groups from the rootfs's /etc files
- *   ContainerCapabilities  defaults ± CapAdd/CapDrop, or everything the daemon holds
- *   SecurityOptions      SecurityOpt             → no-new-privileges, seccomp choice
- *   MountPoints          Binds, Mounts, Tmpfs, image VOLUMEs → parsed mount points
- *   ContainerMounts      Docker's default mounts + mount points + network files + init
- *   ContainerDevices     device nodes and the device cgroup's rules
- *   ContainerResources   cgroup limits, checked with dockerd's messages
- *   ContainerNamespaces  pid/ipc/uts/net/mount/cgroup from the *Mode fields
- *   Sysctls              the sysctls a container may set, given its namespaces
+ *   CreateChecks          restart policy, --rm, --oom-score-adj, --add-host, namespace conflicts
+ *   ImageDefaults         request + image config → the effective ContainerConfig (args, env, user, …)
+ *     Environment, Signals   PATH/HOSTNAME/TERM defaults; StopSignal names
+ *   UserLookup            "uid[:gid]" or names → uid, gid, groups from the rootfs's /etc files
+ *   ContainerCapabilities Docker's 14 defaults ± CapAdd/CapDrop, or all the daemon holds
+ *   SecurityOptions       SecurityOpt → no-new-privileges, seccomp profile, systempaths
+ *   Rlimits               Ulimits → process.rlimits
+ *   ContainerNamespaces   Pid/Ipc/UTS/Network/CgroupnsMode → linux.namespaces
+ *   ContainerDevices      --device, --device-cgroup-rule, --privileged → nodes and cgroup rules
+ *   ContainerResources    memory, cpu, pids, blkio → linux.resources, checked as dockerd checks
+ *   Sysctls               Docker's network defaults + Sysctls, only those a namespace isolates
+ *   MountPoints           Binds, Mounts, Tmpfs, Config.Volumes → MountPoint
+ *   ContainerMounts       Docker's default mounts + mount points + network files + init
+ *     TmpfsOptions           tmpfs option merging
  * </pre>
+ *
+ * <p>What the generator needs from elsewhere comes in through narrow types: {@link HostProfile}
+ * (the host, read once), {@link VolumeResolver} (the volume manager), {@link ContainerPids}
+ * (other containers' init pids) and {@link NetworkFiles} (the files the daemon writes).
  *
  * <p>Bad input is refused with an {@link InvalidContainerConfigException} whose message is one
  * line in dockerd's words; the API answers it with 400.

@@ -211,6 +211,15 @@ class SpecGeneratorTest extends SpecFixture {
     }
 
     @Test
+    void aRefusedRequestCreatesNothingOnTheHost() {
+        Path missing = tmp.resolve("not/made");
+        assertThatThrownBy(() -> run("{\"Volumes\":{\"/v\":{}},\"HostConfig\":{\"Binds\":[\"" + missing
+                + ":/x\"],\"Sysctls\":{\"kernel.panic\":\"1\"}}}")).isInstanceOf(InvalidContainerConfigException.class);
+        assertThat(missing).doesNotExist();
+        assertThat(volumeCalls).isEmpty();
+    }
+
+    @Test
     void userMountsReplaceDefaultsAndNetworkFiles() throws IOException {
         Path src = Files.createDirectories(tmp.resolve("src"));
         Spec s = run("{\"HostConfig\":{\"Binds\":[\"" + src + ":/dev\",\"" + src + ":/etc/hosts\"],\"IpcMode\":\"none\"}}");
