@@ -2,6 +2,8 @@ package dev.berth.image.registry;
 
 import dev.berth.image.ImageException;
 import dev.berth.oci.image.Descriptor;
+import dev.berth.oci.image.ImageConfig;
+import dev.berth.oci.image.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -21,9 +23,13 @@ import java.io.InputStream;
  * the digest does not match, a read throws an {@link IOException} instead, so an unpacker that
  * treats a read error as failure never publishes an unverified layer.
  *
- * <p>Layers are handed out in parallel (as many as download at once); {@code index} is the
- * layer's position in the manifest, base layer 0, for a caller that must apply them in order.
- * The pull reports "Pull complete" for a layer when this method returns; an exception fails
+ * <p>Layers are handed out in parallel, each on its own thread; {@code index} is the layer's
+ * position in the manifest, base layer 0, for a caller that must apply them in order. A blob
+ * that the manifest lists twice is handed out once, at its first index. Downloads start in
+ * manifest order (at most the configured number at once), so a listener that waits for the
+ * layers below its own before reading never starves them: the lowest layer still downloading
+ * always has a download slot. If the pull fails, every listener still waiting for bytes gets
+ * an {@link IOException}. The pull reports "Pull complete" for a layer when this method returns; an exception fails
  * the pull. A listener that stops reading early does not stop the download. A listener that
  * wants Docker's "Extracting" bars sends them itself, through the pull's
  * {@link ProgressListener}, with the layer's short id ({@code layer.digest().shortId()}).
@@ -34,4 +40,11 @@ public interface LayerListener {
     LayerListener NONE = (index, layer, blob) -> {};
 
     void layer(int index, Descriptor layer, InputStream blob) throws IOException, ImageException;
+
+    /**
+     * Called once per pull, before any {@link #layer}, with the manifest whose layers follow and
+     * the image config (its diffIDs say what each layer must unpack to); the bytes of both were
+     * verified against their digests. An exception fails the pull before any layer downloads.
+     */
+    default void begin(Manifest manifest, ImageConfig config) throws ImageException {}
 }

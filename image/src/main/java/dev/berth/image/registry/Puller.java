@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 /**
  * One pull: resolve the reference, pick the platform's manifest, fetch the config, then the
@@ -86,6 +85,7 @@ final class Puller {
                     + " was found but does not match the specified platform: wanted " + options.platform()
                     + ", actual: " + imageConfig.platform());
         }
+        options.layers().begin(manifest, imageConfig);
         downloaded |= pullLayers(session, ref, manifest.layers(), store, lease, progress, options.layers());
         store(store, chosen, lease);
         if (root != chosen) {
@@ -108,16 +108,30 @@ final class Puller {
             progress.onProgress(ProgressEvent.layer(digest.shortId(),
                     exists ? ProgressEvent.ALREADY_EXISTS : ProgressEvent.PULLING_FS_LAYER));
         }
-        Semaphore downloads = new Semaphore(config.maxConcurrentDownloads());
+        DownloadSlots slots = new DownloadSlots(config.maxConcurrentDownloads());
+        boolean listening = listener != LayerListener.NONE;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            CompletionService<Boolean> done = new ExecutorCompletionService<>(executor);
-            List<Future<Boolean>> futures = new ArrayList<>();
+            // Every listener is started before any download, so that each is called exactly once
+            // whatever happens to the downloads, and every pipe can be failed if the pull fails.
+            List<Layer> pending = new ArrayList<>();
+            int turn = 0;
             for (Map.Entry<Digest, Integer> entry : unique.entrySet()) {
                 int index = entry.getValue();
-                Descriptor layer = layers.get(index);
+                Descriptor descriptor = layers.get(index);
                 boolean exists = present.get(entry.getKey());
-                futures.add(done.submit(() -> pullLayer(session, ref, index, layer, exists, store, lease, progress,
-                        listener, downloads, executor)));
+                BlobPipe pipe = listening ? new BlobPipe(PIPE_CAPACITY) : null;
+                Future<?> unpack = listening ? executor.submit(() -> {
+                    try (InputStream in = pipe.reader()) {
+                        listener.layer(index, descriptor, in);
+                    }
+                    return null;
+                }) : null;
+                pending.add(new Layer(index, descriptor, exists, exists ? -1 : turn++, pipe, unpack));
+            }
+            CompletionService<Boolean> done = new ExecutorCompletionService<>(executor);
+            List<Future<Boolean>> futures = new ArrayList<>();
+            for (Layer layer : pending) {
+                futures.add(done.submit(() -> pullLayer(session, ref, layer, store, lease, progress, slots)));
             }
             boolean downloaded = false;
             try {
@@ -125,85 +139,80 @@ final class Puller {
                     downloaded |= done.take().get();
                 }
             } catch (ExecutionException e) {
-                futures.forEach(f -> f.cancel(true));
+                abort(pending, futures, "pull of " + ref.familiarString() + " failed");
                 throw unwrap(ref, e);
             } catch (InterruptedException e) {
-                futures.forEach(f -> f.cancel(true));
+                abort(pending, futures, "pull of " + ref.familiarString() + " was interrupted");
                 throw e;
             }
             return downloaded;
         }
     }
 
-    /** Downloads one layer (unless present) and feeds the listener; true if it downloaded. */
-    private boolean pullLayer(RepositorySession session, RemoteRef ref, int index, Descriptor layer, boolean exists,
-            ContentStore store, Lease lease, ProgressListener progress, LayerListener listener, Semaphore downloads,
-            ExecutorService executor) throws Exception {
-        String id = layer.digest().shortId();
-        boolean listening = listener != LayerListener.NONE;
-        BlobPipe pipe = listening ? new BlobPipe(PIPE_CAPACITY) : null;
-        Future<?> unpack = listening ? executor.submit(() -> {
-            try (InputStream in = pipe.reader()) {
-                listener.layer(index, layer, in);
+    /** One unique layer of the pull: its turn among the downloads and, if listening, its pipe. */
+    private record Layer(int index, Descriptor descriptor, boolean exists, int turn, BlobPipe pipe,
+            Future<?> unpack) {}
+
+    private static void abort(List<Layer> layers, List<Future<Boolean>> futures, String why) {
+        futures.forEach(f -> f.cancel(true));
+        for (Layer layer : layers) {
+            if (layer.pipe() != null) {
+                layer.pipe().fail(why); // a no-op where the blob was complete
             }
-            return null;
-        }) : null;
+        }
+    }
+
+    /** Downloads one layer (unless present) and feeds the listener; true if it downloaded. */
+    private boolean pullLayer(RepositorySession session, RemoteRef ref, Layer layer, ContentStore store, Lease lease,
+            ProgressListener progress, DownloadSlots slots) throws Exception {
+        Descriptor descriptor = layer.descriptor();
+        String id = descriptor.digest().shortId();
+        BlobPipe pipe = layer.pipe();
         BlobFetcher.Result result;
         try {
-            if (exists) {
-                result = fetcher.fetch(session, layer, store, lease, progress, id, null);
+            if (layer.exists()) {
+                result = fetcher.fetch(session, descriptor, store, lease, progress, id, null);
             } else {
-                if (!downloads.tryAcquire()) {
+                if (!slots.tryAcquire(layer.turn())) {
                     progress.onProgress(ProgressEvent.layer(id, ProgressEvent.WAITING));
-                    downloads.acquire();
+                    slots.acquire(layer.turn());
                 }
                 try {
-                    result = fetcher.fetch(session, layer, store, lease, progress, id, pipe);
+                    result = fetcher.fetch(session, descriptor, store, lease, progress, id, pipe);
                 } finally {
-                    downloads.release();
+                    slots.release();
                 }
                 progress.onProgress(ProgressEvent.layer(id, ProgressEvent.DOWNLOAD_COMPLETE));
             }
-            if (listening && !result.teed()) {
-                try (InputStream in = store.open(layer.digest())) {
+            if (pipe != null && !result.teed()) {
+                try (InputStream in = store.open(descriptor.digest())) {
                     pipe.writeAll(in);
                 }
                 pipe.finish();
             }
         } catch (Exception e) {
             ImageException error = e instanceof IOException || e instanceof RegistryResponseException
-                    ? RegistryErrors.pull(ref, "blob " + layer.digest(), e)
+                    ? RegistryErrors.pull(ref, "blob " + descriptor.digest(), e)
                     : e instanceof ImageException image ? image : null;
             if (pipe != null) {
-                pipe.fail(error != null ? error.getMessage() : "pull of blob " + layer.digest() + " failed");
-                awaitQuietly(unpack);
+                // the listener sees the error; pullLayers waits for it to end before returning
+                pipe.fail(error != null ? error.getMessage() : "pull of blob " + descriptor.digest() + " failed");
             }
             throw error != null ? error : e;
         }
-        if (unpack != null) {
+        if (layer.unpack() != null) {
             try {
-                unpack.get();
+                layer.unpack().get();
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                throw cause instanceof IOException io ? ImageException.io("extract layer " + layer.digest(), io)
+                throw cause instanceof IOException io ? ImageException.io("extract layer " + descriptor.digest(), io)
                         : cause instanceof Exception checked ? checked : new RuntimeException(cause);
             }
         }
-        if (!exists) {
+        if (!layer.exists()) {
             progress.onProgress(ProgressEvent.layer(id, ProgressEvent.PULL_COMPLETE));
         }
         return result.downloaded();
-    }
-
-    private static void awaitQuietly(Future<?> future) throws InterruptedException {
-        if (future == null) {
-            return;
-        }
-        try {
-            future.get();
-        } catch (ExecutionException ignored) {
-            // the listener failed because the download did; the download's error is the one to report
-        }
     }
 
     /** Stores a verified index or manifest (a no-op if present). */

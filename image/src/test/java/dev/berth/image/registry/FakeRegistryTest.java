@@ -9,15 +9,22 @@ import dev.berth.image.content.ContentWriter;
 import dev.berth.image.content.FileContentStore;
 import dev.berth.oci.image.Descriptor;
 import dev.berth.oci.image.Digest;
+import dev.berth.oci.image.ImageConfig;
+import dev.berth.oci.image.Manifest;
 import dev.berth.oci.image.MediaTypes;
 import dev.berth.oci.image.Platform;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -225,6 +232,53 @@ class FakeRegistryTest {
                 .extracting(s -> s.header("Range")).containsExactly("bytes=" + done + "-");
         assertThat(store.read(bigLayer().digest(), 1 << 24)).isEqualTo(blob);
         assertThat(recorder.layers.get(bigLayer().digest())).isEqualTo(blob); // fed from the store
+    }
+
+    @Test
+    void anUnpackerThatTakesLayersBaseFirstNeverStarvesTheDownloads() throws Exception {
+        // Layers larger than the pipe, one download at a time: a listener that waits for the
+        // layer below before reading would deadlock if a higher layer could take the only slot.
+        TestImages.TestImage big = TestImages.image(new Random(7), Platform.of("linux", "amd64"),
+                9 << 20, 9 << 20, 9 << 20);
+        fake.serve("ordered", "latest", big);
+        RegistryClient single = new RegistryClient(CONFIG.withConcurrency(1, 1), CredentialProvider.ANONYMOUS);
+        List<Integer> began = new CopyOnWriteArrayList<>();
+        List<Integer> read = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> finished = List.of(new CompletableFuture<>(), new CompletableFuture<>(),
+                new CompletableFuture<>());
+        LayerListener baseFirst = new LayerListener() {
+            @Override
+            public void begin(Manifest manifest, ImageConfig config) {
+                began.add(manifest.layers().size());
+            }
+
+            @Override
+            public void layer(int index, Descriptor layer, InputStream blob) throws IOException {
+                if (index > 0) {
+                    finished.get(index - 1).join();
+                }
+                blob.transferTo(OutputStream.nullOutputStream());
+                read.add(index);
+                finished.get(index).complete(null);
+            }
+        };
+        Recorder recorder = new Recorder();
+        try {
+            CompletableFuture.runAsync(() -> {
+                try {
+                    single.pull(ref("ordered"), store, PullOptions.defaults().withLayers(baseFirst).withProgress(recorder));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+        } finally {
+            single.close();
+        }
+        assertThat(began).containsExactly(3);
+        assertThat(read).containsExactly(0, 1, 2);
+        // downloads start in manifest order
+        assertThat(recorder.withStatus(ProgressEvent.DOWNLOADING).stream().map(ProgressEvent::id).distinct())
+                .containsExactly(big.layers().stream().map(l -> l.digest().shortId()).toArray(String[]::new));
     }
 
     @Test
