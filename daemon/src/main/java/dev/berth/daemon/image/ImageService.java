@@ -34,6 +34,7 @@ import dev.berth.image.registry.CredentialProvider;
 import dev.berth.image.registry.Credentials;
 import dev.berth.image.registry.ProgressEvent;
 import dev.berth.image.registry.ProgressListener;
+import dev.berth.image.registry.LayerListener;
 import dev.berth.image.registry.PullOptions;
 import dev.berth.image.registry.PullResult;
 import dev.berth.image.registry.PushOptions;
@@ -286,8 +287,12 @@ public final class ImageService implements ImageBackend, UsageSource {
         boolean registered = false;
         Image image;
         try {
+            // layers unpack while they download; unpackImage below does what that left out
+            LayerListener unpackNow = layers instanceof LayerUnpacking unpacking ? unpacking.whilePulling()
+                    : LayerListener.NONE;
             PullResult result = registryCall(() -> registry.pull(remote, content, PullOptions.defaults()
-                    .withPlatform(platform).withCredentials(credentials).withLease(lease).withProgress(progress)));
+                    .withPlatform(platform).withCredentials(credentials).withLease(lease).withProgress(progress)
+                    .withLayers(unpackNow)));
             List<ImageReference> names = new ArrayList<>();
             if (ref.digest() == null) {
                 names.add(ref);

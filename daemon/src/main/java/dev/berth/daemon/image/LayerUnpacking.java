@@ -4,7 +4,6 @@ import dev.berth.image.ImageException;
 import dev.berth.image.archive.LayerHandler;
 import dev.berth.image.archive.StoredLayer;
 import dev.berth.image.content.ContentStore;
-import dev.berth.image.layer.LayerDigest;
 import dev.berth.image.layer.SnapshotUnpacker;
 import dev.berth.image.snapshot.Snapshotter;
 import dev.berth.oci.image.Descriptor;
@@ -15,13 +14,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Unpacks an image's layers into committed snapshots named by their chain IDs (image-spec
  * config.md: {@code ChainID(L0) = DiffID(L0)}, {@code ChainID(Ln) = sha256(ChainID(Ln-1) + " " +
  * DiffID(Ln))}), so a layer shared by images, in the same place of their stacks, is unpacked once.
- * Loads and imports call it per stored layer; pulls call it for the whole image before the image
- * is registered, so an image in the store always has its snapshots.
+ * Loads and imports call it per stored layer. Pulls unpack while they download
+ * ({@link #whilePulling}) and then call it for the whole image before the image is registered,
+ * which unpacks from the content store whatever the download did not, so an image in the store
+ * always has its snapshots. A snapshot is committed only after its layer unpacked to the diffID
+ * that the image config names.
  */
 final class LayerUnpacking implements LayerHandler {
     private final ContentStore content;
@@ -61,32 +64,53 @@ final class LayerUnpacking implements LayerHandler {
         }
     }
 
+    /** A listener that unpacks a pull's layers while they download (see {@link StreamingUnpack}). */
+    StreamingUnpack whilePulling() {
+        return new StreamingUnpack(this);
+    }
+
     private void unpack(Descriptor blob, Digest diffId, List<Digest> parents) throws ImageException {
         String name = chainId(parents, diffId);
         if (exists(name)) {
             return;
         }
-        String parent = parents.isEmpty() ? null
-                : chainId(parents.subList(0, parents.size() - 1), parents.getLast());
-        LayerDigest applied;
         try (InputStream in = content.open(blob.digest())) {
-            applied = unpacker.unpack(name, parent, in);
+            unpack(blob, diffId, name, parentName(parents), in, applied -> {});
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.INTERNAL, "layer " + blob.digest() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The chain ID of the layer right below the one on top of {@code parents}; null for a base layer. */
+    static String parentName(List<Digest> parents) {
+        return parents.isEmpty() ? null : chainId(parents.subList(0, parents.size() - 1), parents.getLast());
+    }
+
+    /**
+     * Applies {@code in} as the snapshot {@code name} on {@code parent} and commits it once
+     * {@code check} passed and the layer turned out to have the {@code diffId} that the image
+     * config gives; otherwise the snapshot is discarded unseen. Someone else committing the same
+     * name first is success.
+     */
+    void unpack(Descriptor blob, Digest diffId, String name, String parent, InputStream in,
+            SnapshotUnpacker.Check check) throws ImageException {
+        try {
+            unpacker.unpack(name, parent, in, Map.of(), applied -> {
+                check.check(applied);
+                if (!applied.diffId().equals(diffId)) {
+                    throw new ImageException(ImageException.Kind.INVALID_ARGUMENT, "layer " + blob.digest()
+                            + ": its content has diffID " + applied.diffId() + ", the image config says " + diffId);
+                }
+            });
         } catch (ImageException e) {
             if (e.kind() == ImageException.Kind.CONFLICT && exists(name)) {
                 return; // another pull of the same layer committed it first
             }
             throw e;
-        } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.INTERNAL, "layer " + blob.digest() + ": " + e.getMessage(), e);
-        }
-        if (!applied.diffId().equals(diffId)) {
-            snapshots.remove(name);
-            throw new ImageException(ImageException.Kind.INVALID_ARGUMENT, "layer " + blob.digest()
-                    + ": its content has diffID " + applied.diffId() + ", the image config says " + diffId);
         }
     }
 
-    private boolean exists(String name) throws ImageException {
+    boolean exists(String name) throws ImageException {
         try {
             snapshots.stat(name);
             return true;

@@ -45,11 +45,28 @@ public final class SnapshotUnpacker {
     /** {@link #unpack(String, String, InputStream)} with labels for the committed snapshot. */
     public LayerDigest unpack(String name, String parent, InputStream layer, Map<String, String> labels)
             throws ImageException {
+        return unpack(name, parent, layer, labels, applied -> {});
+    }
+
+    /**
+     * Checks an applied layer before its snapshot is committed: what it unpacked to (its diffID
+     * against the image config's), and that its source is complete and verified. An exception
+     * discards the snapshot; it never becomes visible.
+     */
+    @FunctionalInterface
+    public interface Check {
+        void check(LayerDigest applied) throws ImageException;
+    }
+
+    /** {@link #unpack(String, String, InputStream, Map)}, committing only if {@code check} passes. */
+    public LayerDigest unpack(String name, String parent, InputStream layer, Map<String, String> labels, Check check)
+            throws ImageException {
         String key = "extract-" + UUID.randomUUID() + " " + name;
         List<Mount> mounts = snapshots.prepare(key, parent);
         boolean committed = false;
         try {
             LayerDigest digest = apply(mounts, layer);
+            check.check(digest);
             snapshots.commit(name, key, labels);
             committed = true;
             return digest;
