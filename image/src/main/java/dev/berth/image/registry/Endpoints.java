@@ -9,11 +9,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -27,6 +30,9 @@ import javax.net.ssl.SSLContext;
  * life of the client (a changed challenge is picked up from later 401 answers).
  */
 final class Endpoints implements AutoCloseable {
+    /** How long plain HTTP may answer an insecure registry's ping alone before TLS is tried too. */
+    private static final Duration PLAIN_HEAD_START = Duration.ofMillis(150);
+
     private final RegistryConfig config;
     private final InsecureRegistries insecure;
     private final CertsDirectory certs;
@@ -75,22 +81,34 @@ final class Endpoints implements AutoCloseable {
             HttpClient client = verifyingClient(host);
             return new Endpoint(host, https, client, false, ping(client, https, send(client, https)));
         }
-        // Docker tries HTTPS without verification, then plain HTTP. Both are asked at once here: a
-        // port speaks only one of them, and a plain-HTTP server may never answer a TLS hello (it
-        // waits for a request line), which would cost a whole timeout before trying HTTP.
+        // Docker tries HTTPS without verification, then plain HTTP. Both are asked here: a port
+        // speaks only one of them, and a plain-HTTP server may never answer a TLS hello (it waits
+        // for a request line), which would cost a whole timeout before trying HTTP. Plain HTTP
+        // gets a head start: on a local registry it answers within milliseconds, and then TLS is
+        // never set up (a first handshake costs a fresh JVM a few hundred ms of CPU); a TLS
+        // server answers plain HTTP with 400 at once, and then TLS starts without waiting.
         URI http = URI.create("http://" + host);
-        HttpClient secure = client("insecure", null);
         HttpClient plain = client("plain", null);
-        CompletableFuture<HttpResponse<InputStream>> tls = secure.sendAsync(pingRequest(https), handler());
         CompletableFuture<HttpResponse<InputStream>> clear = plain.sendAsync(pingRequest(http), handler());
+        CompletableFuture<HttpResponse<InputStream>> tls = null;
         try {
+            try {
+                clear.get(PLAIN_HEAD_START.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException examinedBelow) {
+                // failed or slow: TLS it is, or both
+            }
+            if (clear.isDone() && !clear.isCompletedExceptionally() && isRegistryAnswer(clear.join())) {
+                return new Endpoint(host, http, plain, true, ping(plain, http, clear.join()));
+            }
+            HttpClient secure = client("insecure", null);
+            tls = secure.sendAsync(pingRequest(https), handler());
             while (true) {
                 if (tls.isDone() && !tls.isCompletedExceptionally()) {
                     discard(clear);
                     return new Endpoint(host, https, secure, true, ping(secure, https, tls.join()));
                 }
                 if (tls.isDone() || clear.isDone() && !clear.isCompletedExceptionally()
-                        && (clear.join().statusCode() == 200 || clear.join().statusCode() == 401)) {
+                        && isRegistryAnswer(clear.join())) {
                     // TLS failed, or HTTP gave a registry's answer (a TLS server answers plain HTTP with 400).
                     HttpResponse<InputStream> answer = await(clear, http);
                     discard(tls);
@@ -104,10 +122,17 @@ final class Endpoints implements AutoCloseable {
                 }
             }
         } catch (InterruptedException | RuntimeException e) {
-            discard(tls);
+            if (tls != null) {
+                discard(tls);
+            }
             discard(clear);
             throw e;
         }
+    }
+
+    /** A registry's answer to the ping: 200 (anonymous) or 401 (a challenge). A TLS port answers HTTP with 400. */
+    private static boolean isRegistryAnswer(HttpResponse<InputStream> response) {
+        return response.statusCode() == 200 || response.statusCode() == 401;
     }
 
     private HttpRequest pingRequest(URI base) {
