@@ -123,7 +123,7 @@ final class BlobFetcher {
 
     private static void copy(InputStream body, ContentWriter writer, long size, ProgressListener progress, String id,
             Tee tee) throws IOException, ImageException, InterruptedException {
-        byte[] buffer = new byte[64 << 10];
+        byte[] buffer = new byte[256 << 10];
         long lastEvent = 0;
         try (InputStream in = body) {
             int n;
