@@ -31,7 +31,7 @@ import javax.net.ssl.SSLContext;
  */
 final class Endpoints implements AutoCloseable {
     /** How long plain HTTP may answer an insecure registry's ping alone before TLS is tried too. */
-    private static final Duration PLAIN_HEAD_START = Duration.ofMillis(150);
+    private static final Duration PLAIN_HEAD_START = Duration.ofMillis(1000);
 
     private final RegistryConfig config;
     private final InsecureRegistries insecure;
@@ -84,9 +84,10 @@ final class Endpoints implements AutoCloseable {
         // Docker tries HTTPS without verification, then plain HTTP. Both are asked here: a port
         // speaks only one of them, and a plain-HTTP server may never answer a TLS hello (it waits
         // for a request line), which would cost a whole timeout before trying HTTP. Plain HTTP
-        // gets a head start: on a local registry it answers within milliseconds, and then TLS is
-        // never set up (a first handshake costs a fresh JVM a few hundred ms of CPU); a TLS
-        // server answers plain HTTP with 400 at once, and then TLS starts without waiting.
+        // gets a head start: a local registry answers it quickly (within 200 ms even in a fresh
+        // JVM), and then TLS is never set up (a first handshake costs a fresh JVM a few hundred ms
+        // of CPU); a TLS server answers plain HTTP with 400 or hangs up at once, and then TLS
+        // starts without waiting. Only a TLS server that stays silent costs the whole head start.
         URI http = URI.create("http://" + host);
         HttpClient plain = client("plain", null);
         CompletableFuture<HttpResponse<InputStream>> clear = plain.sendAsync(pingRequest(http), handler());
