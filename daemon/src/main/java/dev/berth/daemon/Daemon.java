@@ -9,6 +9,7 @@ import dev.berth.daemon.api.system.SystemRoutes;
 import dev.berth.daemon.events.EventBus;
 import dev.berth.daemon.http.ApiVersion;
 import dev.berth.daemon.image.ImageService;
+import dev.berth.daemon.image.PullWarmup;
 import dev.berth.image.ImageException;
 import dev.berth.image.registry.CredentialProvider;
 import dev.berth.image.registry.RegistryClient;
@@ -108,6 +109,7 @@ public final class Daemon implements AutoCloseable {
                 registry.close();
                 throw new StartupFailure("image store: " + e.getMessage(), e);
             }
+            PullWarmup.start(config.dataRoot().resolve("image").resolve("snapshots"));
             HostSystem system = new HostSystem(facts, HostFacts.probe(), Inventory.empty().withImages(images), events);
             Router router = Router.of(new SystemRoutes(system, events), new ImageRoutes(images));
 
