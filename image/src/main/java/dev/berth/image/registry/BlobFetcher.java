@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * pull left behind; a registry that ignores the range (200 instead of 206) makes the writer
  * start over. Each attempt that brings new bytes renews the retry budget, so a slow but moving
  * download is never given up. The bytes can be teed to a {@link BlobPipe} for unpacking while
- * downloading; the tee sees every byte once, in order, whatever the retries did.
+ * downloading; the tee sees every byte once, in order, whatever the retries did, and its end
+ * once the digest and size checked out.
  */
 final class BlobFetcher {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
@@ -63,9 +64,14 @@ final class BlobFetcher {
             if (id != null) {
                 progress.onProgress(ProgressEvent.layer(id, ProgressEvent.VERIFYING_CHECKSUM));
             }
+            if (teed && writer.offset() == blob.size() && writer.digest().equals(blob.digest())) {
+                // Verified: the unpacker may finish while commit fsyncs and renames the blob. If
+                // the commit then fails, so does the pull, and no image names the layer.
+                tee.finish();
+            }
             writer.commit();
             if (teed) {
-                tee.finish();
+                tee.finish(); // a no-op unless the size was not known in advance
             }
             return new Result(true, teed);
         }

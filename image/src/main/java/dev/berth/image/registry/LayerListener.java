@@ -19,9 +19,10 @@ import java.io.InputStream;
  * however often the download was retried or resumed underneath.
  *
  * <p><b>End of stream means verified.</b> The stream reports its end only after the blob's
- * digest and size were checked and the blob committed to the store; if the download fails or
- * the digest does not match, a read throws an {@link IOException} instead, so an unpacker that
- * treats a read error as failure never publishes an unverified layer.
+ * digest and size were checked (its commit to the store, an fsync and a rename, may still be
+ * under way; if that fails, the pull fails); if the download fails or the digest does not
+ * match, a read throws an {@link IOException} instead, so an unpacker that treats a read error
+ * as failure never publishes an unverified layer.
  *
  * <p>Layers are handed out in parallel, each on its own thread; {@code index} is the layer's
  * position in the manifest, base layer 0, for a caller that must apply them in order. A blob
