@@ -1,17 +1,16 @@
 package dev.berth.runtime.cli;
 
-import dev.berth.oci.runtime.OciJson;
-import dev.berth.oci.runtime.Spec;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The training workload for the launcher's AOT cache ({@code scripts/aot-train}): the commands
- * a caller runs most, in process, against a throwaway state root. When run as root with
- * busybox-static installed it also runs a real container, so the cache covers planning, the
- * shim protocol and state writing.
+ * a caller runs most, in process, against a throwaway state root. Every class loaded here is
+ * loaded again at each start of the CLI, so it runs only the container lifecycle, on a
+ * {@code config.json} that the script made beforehand with {@code spec}. When run as root with
+ * busybox-static installed it runs real containers, so the cache covers planning, the shim
+ * protocol and state writing.
  */
 public final class AotTraining {
     private AotTraining() {}
@@ -21,8 +20,6 @@ public final class AotTraining {
         Path root = work.resolve("state");
         Path bundle = work.resolve("bundle");
         PrintStream out = System.out;
-        Main.execute("--root", root.toString(), "features");
-        Main.execute("--root", root.toString(), "spec", "--bundle", bundle.toString());
         Main.execute("--root", root.toString(), "list");
         Main.execute("--root", root.toString(), "state", "missing");
         Path busybox = Path.of("/bin/busybox");
@@ -32,12 +29,6 @@ public final class AotTraining {
             Files.copy(busybox, bin.resolve("busybox"));
             Files.createSymbolicLink(bin.resolve("sh"), Path.of("busybox"));
             Files.createSymbolicLink(bin.resolve("true"), Path.of("busybox"));
-            Spec s = OciJson.readSpec(bundle.resolve("config.json"));
-            Spec.Process p = s.process();
-            Spec.Process quiet = new Spec.Process(false, null, p.cwd(), p.env(), List.of("true"), null,
-                    p.rlimits(), null, p.capabilities(), p.noNewPrivileges(), null, null, p.user(), null, null, null);
-            Files.write(bundle.resolve("config.json"), OciJson.write(new Spec(s.ociVersion(), s.root(),
-                    s.mounts(), quiet, s.hostname(), null, null, null, s.linux())));
             String b = bundle.toString();
             Main.execute("--root", root.toString(), "run", "--bundle", b, "train-run");
             Main.execute("--root", root.toString(), "create", "--bundle", b, "train");
