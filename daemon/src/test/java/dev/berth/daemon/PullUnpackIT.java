@@ -121,8 +121,70 @@ class PullUnpackIT {
         assertThat(docker.run("images", "-q", image.ref()).ok().out()).isBlank();
     }
 
+    @Test
+    void aDaemonKilledMidPullRestartsConsistentAndThePullThenSucceeds() throws Exception {
+        // 72 MiB: the pull is still downloading a few milliseconds after its first bytes land
+        Image image = push("test/crash", new Random(3), 32 << 20, 24 << 20, 16 << 20);
+        Path root = dir.resolve("crash");
+        BerthdProcess victim = BerthdProcess.start(root);
+        Path ingest = victim.dataRoot.resolve("image/content/ingest");
+        Process pull;
+        try {
+            pull = new ProcessBuilder(DockerCli.binary().toString(), "-H", "unix://" + victim.socket, "pull", image.ref())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("crash-pull.out").toFile()).start();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!hasEntries(ingest) && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            victim.process().destroyForcibly().waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            victim.close();
+        }
+        assertThat(pull.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(pull.exitValue()).as("the pull was cut short by the kill").isNotZero();
+
+        BerthdProcess again = BerthdProcess.start(root);
+        try {
+            DockerCli cli = new DockerCli("unix://" + again.socket, Files.createDirectories(dir.resolve("crash-config")));
+            assertThat(cli.run("images", "-q").ok().out()).isBlank();
+            // every blob under its final name holds exactly what its name promises
+            try (Stream<Path> blobs = Files.list(again.dataRoot.resolve("image/content/blobs/sha256"))) {
+                for (Path blob : blobs.toList()) {
+                    assertThat(sha256(Files.readAllBytes(blob))).as("blob " + blob)
+                            .isEqualTo("sha256:" + blob.getFileName());
+                }
+            }
+            // only whole snapshots survive, each on a committed parent of the image's chain
+            JsonNode before = snapshots(again.dataRoot);
+            before.forEach(s -> assertThat(s.get("kind").asText()).isEqualTo("committed"));
+            before.fieldNames().forEachRemaining(chain -> assertThat(image.chainIds()).contains(chain));
+
+            DockerCli.Result again2 = cli.run("pull", image.ref());
+            assertThat(again2.exit()).as(again2.err()).isZero();
+            JsonNode after = snapshots(again.dataRoot);
+            for (String chain : image.chainIds()) {
+                assertThat(after.path(chain).path("kind").asText()).as("snapshot " + chain).isEqualTo("committed");
+            }
+        } finally {
+            again.close();
+        }
+    }
+
+    private static boolean hasEntries(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(directory)) {
+            return s.findAny().isPresent();
+        }
+    }
+
     private static JsonNode snapshots() throws IOException {
-        Path metadata = daemon.dataRoot.resolve("image/snapshots/metadata.json");
+        return snapshots(daemon.dataRoot);
+    }
+
+    private static JsonNode snapshots(Path dataRoot) throws IOException {
+        Path metadata = dataRoot.resolve("image/snapshots/metadata.json");
         return Files.exists(metadata) ? JSON.readTree(metadata.toFile()).path("snapshots") : JSON.createObjectNode();
     }
 

@@ -103,6 +103,11 @@ final class StreamingUnpack implements LayerListener {
         try {
             parent.get();
         } catch (ExecutionException e) {
+            // Whichever layer's failure reaches the pull first is what the client reads: the
+            // layer below's own error ("digest mismatch") says more than that it failed.
+            if (e.getCause() instanceof ImageException root) {
+                throw root;
+            }
             throw new ImageException(ImageException.Kind.UNAVAILABLE,
                     "layer " + layer.digest() + ": the layer below it was not unpacked", e.getCause());
         } catch (InterruptedException e) {
