@@ -1,28 +1,21 @@
 package dev.berth.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
+import dev.berth.daemon.testing.DataRoot;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
+import dev.berth.daemon.testing.TestImages;
+import dev.berth.daemon.testing.TestImages.Image;
 import dev.berth.daemon.testing.TestRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RequiresDockerCli
 class PullUnpackIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     static Path dir;
 
@@ -48,11 +39,7 @@ class PullUnpackIT {
     @BeforeAll
     static void start() throws Exception {
         TestRegistry.assumeInstalled();
-        boolean skopeo = Files.isExecutable(Path.of("/usr/bin/skopeo"));
-        if (!skopeo && (Boolean.getBoolean("berth.requireRoot") || "1".equals(System.getenv("BERTH_REQUIRE_ROOT")))) {
-            throw new AssertionError("skopeo is missing (scripts/install-deps installs it), and berth.requireRoot is set");
-        }
-        assumeTrue(skopeo, "needs skopeo to push test images to the registry");
+        TestImages.assumeSkopeo();
         registry = TestRegistry.plain(dir.resolve("registry"));
         daemon = BerthdProcess.start(dir.resolve("d"));
         docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
@@ -180,103 +167,22 @@ class PullUnpackIT {
     }
 
     private static JsonNode snapshots() throws IOException {
-        return snapshots(daemon.dataRoot);
+        return DataRoot.snapshots(daemon.dataRoot);
     }
 
     private static JsonNode snapshots(Path dataRoot) throws IOException {
-        Path metadata = dataRoot.resolve("image/snapshots/metadata.json");
-        return Files.exists(metadata) ? JSON.readTree(metadata.toFile()).path("snapshots") : JSON.createObjectNode();
+        return DataRoot.snapshots(dataRoot);
     }
 
-    /** The ingest directories whose data is (or was to become) {@code digest}, or has no ref. */
     private static List<Path> ingestsOf(String digest) throws IOException {
-        try (Stream<Path> s = Files.list(daemon.dataRoot.resolve("image/content/ingest"))) {
-            return s.filter(dir -> {
-                try {
-                    Path ref = dir.resolve("ref");
-                    return !Files.exists(ref) || Files.readString(ref).startsWith(digest + " ");
-                } catch (IOException e) {
-                    return true;
-                }
-            }).toList();
-        }
+        return DataRoot.ingestsOf(daemon.dataRoot, digest);
     }
 
-    /** An image pushed to the test registry: its reference, layer digests and chain IDs. */
-    private record Image(String ref, List<String> layerDigests, List<String> chainIds) {}
-
-    /** Writes an OCI layout with one layer of random bytes per size and pushes it with skopeo. */
     private static Image push(String repository, Random random, int... sizes) throws Exception {
-        Path layout = Files.createDirectories(dir.resolve("layout-" + repository.replace('/', '-')));
-        Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
-        List<String> layers = new ArrayList<>();
-        List<String> digests = new ArrayList<>();
-        List<String> diffIds = new ArrayList<>();
-        for (int i = 0; i < sizes.length; i++) {
-            byte[] content = new byte[sizes[i]];
-            random.nextBytes(content);
-            byte[] tar = tar("layer" + i + "/data", content);
-            byte[] gz = gzip(tar);
-            String digest = put(blobs, gz);
-            digests.add(digest);
-            diffIds.add(sha256(tar));
-            layers.add("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + digest
-                    + "\",\"size\":" + gz.length + "}");
-        }
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\"]},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + String.join("\",\"", diffIds) + "\"]}}")
-                .getBytes(StandardCharsets.UTF_8);
-        String configDigest = put(blobs, config);
-        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
-                + "\",\"size\":" + config.length + "},\"layers\":[" + String.join(",", layers) + "]}")
-                .getBytes(StandardCharsets.UTF_8);
-        String manifestDigest = put(blobs, manifest);
-        Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-        Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
-                + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + manifestDigest + "\",\"size\":"
-                + manifest.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"v1\"}}]}");
-        String ref = registry.host() + "/" + repository + ":v1";
-        Process skopeo = new ProcessBuilder("skopeo", "copy", "-q", "--dest-tls-verify=false",
-                "oci:" + layout + ":v1", "docker://" + ref).redirectErrorStream(true).start();
-        String out = new String(skopeo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(skopeo.waitFor()).as("skopeo copy: " + out).isZero();
-        List<String> chains = new ArrayList<>();
-        String chain = null;
-        for (String diffId : diffIds) {
-            chain = chain == null ? diffId : sha256((chain + " " + diffId).getBytes(StandardCharsets.US_ASCII));
-            chains.add(chain);
-        }
-        return new Image(ref, digests, chains);
+        return TestImages.push(dir, registry.host(), repository, random, sizes);
     }
 
-    private static String put(Path blobs, byte[] data) throws Exception {
-        String digest = sha256(data);
-        Files.write(blobs.resolve(digest.substring(7)), data);
-        return digest;
-    }
-
-    private static String sha256(byte[] data) throws Exception {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    }
-
-    private static byte[] tar(String name, byte[] content) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            TarArchiveEntry e = new TarArchiveEntry(name);
-            e.setSize(content.length);
-            tar.putArchiveEntry(e);
-            tar.write(content);
-            tar.closeArchiveEntry();
-        }
-        return bytes.toByteArray();
-    }
-
-    private static byte[] gzip(byte[] data) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(data);
-        }
-        return out.toByteArray();
+    private static String sha256(byte[] data) {
+        return TestImages.sha256(data);
     }
 }
