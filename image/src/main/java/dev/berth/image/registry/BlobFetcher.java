@@ -5,6 +5,7 @@ import dev.berth.image.content.ContentStore;
 import dev.berth.image.content.ContentWriter;
 import dev.berth.image.content.Lease;
 import dev.berth.oci.image.Descriptor;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -84,6 +85,7 @@ final class BlobFetcher {
         Tee teed = tee == null ? null : new Tee(tee);
         int failures = 0;
         int restarts = 0;
+        int attempts = 0;
         while (size < 0 || writer.offset() < size) {
             long offset = writer.offset();
             long before = offset;
@@ -104,10 +106,11 @@ final class BlobFetcher {
             } else if (status != 200 && status != 206) {
                 throw RepositorySession.failure("GET", response);
             }
+            attempts++;
             try {
                 copy(response.body(), writer, size, progress, id, teed);
                 if (size >= 0 && writer.offset() < size) {
-                    throw new IOException("unexpected EOF after " + writer.offset() + " of " + size + " bytes");
+                    throw new EOFException("the body ended early");
                 }
                 if (size < 0) {
                     return;
@@ -116,15 +119,32 @@ final class BlobFetcher {
                 if (writer.offset() > before) {
                     failures = 0; // it moved: a new budget, within reason
                     if (++restarts > MAX_RESTARTS) {
-                        throw e;
+                        throw gaveUp(attempts, writer.offset(), size, e);
                     }
                 }
                 if (++failures >= retry.maxAttempts()) {
-                    throw new IOException("read blob " + blob.digest() + ": " + RepositorySession.describe(e), e);
+                    throw gaveUp(attempts, writer.offset(), size, e);
                 }
                 retry.sleepAfter(failures);
             }
         }
+    }
+
+    /**
+     * The error for a download given up on: how far it got and why the last attempt broke off,
+     * in Docker's words for a body cut short ({@code unexpected EOF}) rather than the HTTP
+     * client's account of its last, ranged response. The caller names the blob.
+     */
+    private static IOException gaveUp(int attempts, long offset, long size, IOException last) {
+        String why = RepositorySession.describe(last);
+        for (Throwable t = last; t != null; t = t.getCause()) {
+            if (t instanceof EOFException) {
+                why = "unexpected EOF";
+                break;
+            }
+        }
+        return new IOException("download failed after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ")
+                + why + " at byte " + offset + (size >= 0 ? " of " + size : ""), last);
     }
 
     private static void copy(InputStream body, ContentWriter writer, long size, ProgressListener progress, String id,

@@ -73,9 +73,14 @@ final class Puller {
             Platform platform = options.platform() != null ? options.platform() : Platform.host();
             chosen = RegistryResolver.resolvePlatform(session, ref, root, platform);
             manifest = read(() -> ImageJson.readManifest(chosen.bytes(), "manifest " + chosen.descriptor().digest()));
-            downloaded = fetcher.fetch(session, manifest.config(), store, lease, progress, null, null).downloaded();
         } catch (IOException | RegistryResponseException e) {
             throw RegistryErrors.pull(ref, null, e);
+        }
+        try {
+            downloaded = fetcher.fetch(session, manifest.config(), store, lease, progress, null, null).downloaded();
+        } catch (IOException | RegistryResponseException e) {
+            // named as a blob: a missing config is not a missing manifest
+            throw RegistryErrors.pull(ref, "blob " + manifest.config().digest(), e);
         }
         byte[] configBytes = store.read(manifest.config().digest(), CONFIG_LIMIT);
         imageConfig = read(() -> ImageJson.readConfig(configBytes, "config " + manifest.config().digest()));

@@ -169,6 +169,35 @@ class FakeRegistryTest {
     }
 
     @Test
+    void aRegistryThatAlwaysDiesMidBlobFailsSayingWhereAndKeepsWhatArrived() throws Exception {
+        fake.serve("dying", "latest", image);
+        byte[] blob = image.blobs().get(bigLayer().digest());
+        int half = blob.length / 2;
+        fake.route("GET", "/v2/dying/blobs/" + bigLayer().digest(), (ex, n) -> {
+            // Never past the middle, however the request is ranged: a registry that dies there.
+            String range = ex.getRequestHeaders().getFirst("Range");
+            int from = range == null ? 0 : Integer.parseInt(range.substring(6, range.length() - 1));
+            if (range != null) {
+                ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (blob.length - 1) + "/" + blob.length);
+            }
+            ex.sendResponseHeaders(range == null ? 200 : 206, blob.length - from);
+            OutputStream out = ex.getResponseBody();
+            out.write(blob, from, Math.max(0, half - from));
+            out.flush();
+            throw new IOException("connection dropped on purpose");
+        });
+        assertThatThrownBy(() -> client.pull(ref("dying"), null, store, ProgressListener.NONE))
+                .isInstanceOfSatisfying(ImageException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ImageException.Kind.UNAVAILABLE);
+                    // the first attempt moved and renewed the budget; the next two did not
+                    assertThat(e).hasMessage("blob " + bigLayer().digest() + ": download failed after 3 attempts:"
+                            + " unexpected EOF at byte " + half + " of " + blob.length);
+                });
+        assertThat(store.exists(bigLayer().digest())).isFalse();
+        assertThat(store.ingests()).singleElement().satisfies(i -> assertThat(i.offset()).isEqualTo(half));
+    }
+
+    @Test
     void stalledDownloadTimesOutAndResumes() throws Exception {
         fake.serve("stall", "latest", image);
         byte[] blob = image.blobs().get(bigLayer().digest());
