@@ -55,7 +55,7 @@ class RegistryFailureIT {
         TestRegistry.assumeInstalled();
         TestImages.assumeSkopeo();
         registry = TestRegistry.plain(dir.resolve("registry"));
-        proxy = FaultProxy.start(Integer.parseInt(registry.host().substring(registry.host().indexOf(':') + 1)));
+        proxy = FaultProxy.start(registry.port());
         daemon = BerthdProcess.start(dir.resolve("d"), "--insecure-registry", proxy.host());
         docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
     }

@@ -130,6 +130,11 @@ public final class TestRegistry implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The port it listens on at 127.0.0.1 (for a proxy in front of it). */
+    public int port() {
+        return port;
+    }
+
     /** Everything the registry logged so far, access log included. */
     public String log() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
