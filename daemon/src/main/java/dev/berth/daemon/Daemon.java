@@ -12,6 +12,7 @@ import dev.berth.daemon.image.ImageService;
 import dev.berth.daemon.image.PullWarmup;
 import dev.berth.image.ImageException;
 import dev.berth.image.registry.CredentialProvider;
+import dev.berth.image.registry.DockerHubMirrors;
 import dev.berth.image.registry.RegistryClient;
 import dev.berth.image.registry.RegistryConfig;
 import dev.berth.daemon.http.HttpServer;
@@ -19,6 +20,7 @@ import dev.berth.daemon.http.ListenAddress;
 import dev.berth.daemon.http.Router;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -71,9 +73,16 @@ public final class Daemon implements AutoCloseable {
     static final String CERTS_DIR_ENV = "BERTH_REGISTRY_CERTS_DIR";
 
     /**
+     * Where Docker Hub's API is served, for tests only: they point it at a closed local port so
+     * that a pull that falls through every mirror can never reach the real Docker Hub. The system
+     * property, else the environment variable, as for the certs directory.
+     */
+    static final String DOCKER_HUB_HOST_PROPERTY = "berth.registry.dockerHubHost";
+    static final String DOCKER_HUB_HOST_ENV = "BERTH_REGISTRY_DOCKER_HUB_HOST";
+
+    /**
      * How the registry client reaches registries: {@code --insecure-registry} (loopback is always
      * insecure, as in Docker) and the per-registry certificates of {@code /etc/docker/certs.d}.
-     * Registry mirrors are reported by {@code docker info} but not used for pulls yet.
      */
     static RegistryConfig registryConfig(DaemonConfig config) {
         String certs = System.getProperty(CERTS_DIR_PROPERTY);
@@ -83,6 +92,16 @@ public final class Daemon implements AutoCloseable {
         return RegistryConfig.defaults()
                 .withInsecureRegistries(config.insecureRegistries())
                 .withCertsDir(certs == null || certs.isBlank() ? RegistryConfig.DOCKER_CERTS_DIR : Path.of(certs));
+    }
+
+    /** {@code --registry-mirror}s in front of Docker Hub for pulls. */
+    static DockerHubMirrors dockerHub(DaemonConfig config) {
+        String host = System.getProperty(DOCKER_HUB_HOST_PROPERTY);
+        if (host == null || host.isBlank()) {
+            host = System.getenv(DOCKER_HUB_HOST_ENV);
+        }
+        List<URI> mirrors = config.registryMirrors().stream().map(URI::create).toList();
+        return host == null || host.isBlank() ? DockerHubMirrors.of(mirrors) : new DockerHubMirrors(mirrors, host);
     }
 
     public static Daemon start(DaemonConfig config) throws StartupFailure {
@@ -99,7 +118,7 @@ public final class Daemon implements AutoCloseable {
             ImageService images;
             RegistryClient registry;
             try {
-                registry = new RegistryClient(registryConfig(config), CredentialProvider.ANONYMOUS);
+                registry = new RegistryClient(registryConfig(config), CredentialProvider.ANONYMOUS, dockerHub(config));
             } catch (IllegalArgumentException e) {
                 throw new StartupFailure("registry configuration: " + e.getMessage(), e);
             }

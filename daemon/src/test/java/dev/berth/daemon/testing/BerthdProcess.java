@@ -49,24 +49,36 @@ public final class BerthdProcess implements AutoCloseable {
      * {@code dir/exec}) with extra flags, and waits until it answers {@code /_ping}.
      */
     public static BerthdProcess start(Path dir, String... extraArgs) throws IOException, InterruptedException {
+        return start(dir, java.util.Map.of(), extraArgs);
+    }
+
+    /** The same with more environment variables (bin/berthd takes no JVM options; test-only settings come this way). */
+    public static BerthdProcess start(Path dir, java.util.Map<String, String> env, String... extraArgs)
+            throws IOException, InterruptedException {
         Path socket = dir.resolve("berth.sock");
         List<String> args = new ArrayList<>(List.of("-H", "unix://" + socket, "--data-root", dir.resolve("data").toString(),
                 "--exec-root", dir.resolve("exec").toString()));
         args.addAll(List.of(extraArgs));
-        BerthdProcess p = launch(dir, args);
+        BerthdProcess p = launch(dir, args, env);
         p.awaitReady(socket);
         return p;
     }
 
     /** Starts {@code bin/berthd} with exactly these arguments, without waiting for anything. */
     public static BerthdProcess launch(Path dir, List<String> args) throws IOException {
+        return launch(dir, args, java.util.Map.of());
+    }
+
+    private static BerthdProcess launch(Path dir, List<String> args, java.util.Map<String, String> env) throws IOException {
         Files.createDirectories(dir);
         Path log = Files.createTempFile(dir, "berthd", ".log");
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher().toString());
         cmd.addAll(args);
-        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        Process process = builder.start();
         return new BerthdProcess(process, dir, log, dir.resolve("berth.sock"), dir.resolve("data"), dir.resolve("exec"));
     }
 

@@ -28,6 +28,9 @@ import javax.net.ssl.SSLContext;
  * decides also yields the authentication challenge: 200 means anonymous access, 401 carries
  * {@code WWW-Authenticate}. A 5xx answer is retried; the outcome is cached for the
  * life of the client (a changed challenge is picked up from later 401 answers).
+ *
+ * <p>A registry mirror ({@link DockerHubMirrors}) is keyed by its URL, {@code http://host:port}
+ * or {@code https://host:port}: its scheme is given, so only that one is pinged.
  */
 final class Endpoints implements AutoCloseable {
     /** How long plain HTTP may answer an insecure registry's ping alone before TLS is tried too. */
@@ -50,7 +53,7 @@ final class Endpoints implements AutoCloseable {
         return config;
     }
 
-    /** How to reach {@code host} ({@code name[:port]}), pinging it the first time. */
+    /** How to reach {@code host} ({@code name[:port]}, or a mirror's URL), pinging it the first time. */
     Endpoint endpoint(String host) throws IOException, RegistryResponseException, InterruptedException {
         Endpoint known = endpoints.get(host);
         if (known != null) {
@@ -76,6 +79,9 @@ final class Endpoints implements AutoCloseable {
     }
 
     private Endpoint probe(String host) throws IOException, RegistryResponseException, InterruptedException {
+        if (host.contains("://")) {
+            return probeMirror(host);
+        }
         URI https = URI.create("https://" + host);
         if (!insecure.isInsecure(host)) {
             HttpClient client = verifyingClient(host);
@@ -129,6 +135,17 @@ final class Endpoints implements AutoCloseable {
             discard(clear);
             throw e;
         }
+    }
+
+    /** A mirror is reached over the scheme its URL names; HTTPS verifies unless its host is insecure. */
+    private Endpoint probeMirror(String url) throws IOException, RegistryResponseException, InterruptedException {
+        URI base = URI.create(url);
+        String authority = base.getRawAuthority();
+        boolean insecureHost = insecure.isInsecure(authority);
+        HttpClient client = base.getScheme().equals("http") ? client("plain", null)
+                : insecureHost ? client("insecure", null) : verifyingClient(authority);
+        return new Endpoint(url, base, client, insecureHost || base.getScheme().equals("http"),
+                ping(client, base, send(client, base)));
     }
 
     /** A registry's answer to the ping: 200 (anonymous) or 401 (a challenge). A TLS port answers HTTP with 400. */

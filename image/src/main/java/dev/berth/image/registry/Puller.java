@@ -46,6 +46,7 @@ import java.util.concurrent.Future;
  * ({@link ProgressEvent#downloadedNewer}, {@link ProgressEvent#upToDate}).
  */
 final class Puller {
+    private static final System.Logger LOG = System.getLogger(Puller.class.getName());
     private static final int CONFIG_LIMIT = 16 << 20;
     private static final int PIPE_CAPACITY = 8 << 20;
 
@@ -57,33 +58,39 @@ final class Puller {
         this.fetcher = new BlobFetcher(config.retry());
     }
 
-    PullResult pull(RepositorySession session, RemoteRef ref, ContentStore store, PullOptions options)
+    /**
+     * Pulls from the first of {@code sources} that serves the manifest and config: Docker Hub's
+     * mirrors, then Docker Hub (see {@link DockerHubMirrors}), or just the one registry. A source
+     * that fails before then is passed over, as dockerd passes over a mirror; the layers come
+     * from the source that served the manifest.
+     */
+    PullResult pull(List<RepositorySession> sources, RemoteRef ref, ContentStore store, PullOptions options)
             throws ImageException, InterruptedException {
         ProgressListener progress = serialized(options.progress());
         Lease lease = options.lease();
         progress.onProgress(ProgressEvent.message(ref.tag() != null && ref.digest() == null ? ref.tag() : ref.reference(),
                 "Pulling from " + ref.repository()));
-        RegistryResolver.Resolved root;
-        RegistryResolver.Resolved chosen;
-        Manifest manifest;
-        ImageConfig imageConfig;
-        boolean downloaded;
-        try {
-            root = RegistryResolver.resolve(session, ref);
-            Platform platform = options.platform() != null ? options.platform() : Platform.host();
-            chosen = RegistryResolver.resolvePlatform(session, ref, root, platform);
-            manifest = read(() -> ImageJson.readManifest(chosen.bytes(), "manifest " + chosen.descriptor().digest()));
-        } catch (IOException | RegistryResponseException e) {
-            throw RegistryErrors.pull(ref, null, e);
+        Start start = null;
+        for (int i = 0; start == null; i++) {
+            RepositorySession source = sources.get(i);
+            try {
+                start = start(source, ref, store, lease, options.platform(), progress);
+            } catch (IOException | RegistryResponseException | ImageException e) {
+                ImageException error = e instanceof ImageException named ? named : RegistryErrors.pull(ref, null, e);
+                if (i == sources.size() - 1) {
+                    throw error;
+                }
+                LOG.log(System.Logger.Level.INFO, "pull {0}: mirror {1} failed, trying the next source: {2}",
+                        ref, source.host(), error.getMessage());
+            }
         }
-        try {
-            downloaded = fetcher.fetch(session, manifest.config(), store, lease, progress, null, null).downloaded();
-        } catch (IOException | RegistryResponseException e) {
-            // named as a blob: a missing config is not a missing manifest
-            throw RegistryErrors.pull(ref, "blob " + manifest.config().digest(), e);
-        }
+        RepositorySession session = start.session();
+        RegistryResolver.Resolved root = start.root();
+        RegistryResolver.Resolved chosen = start.chosen();
+        Manifest manifest = start.manifest();
+        boolean downloaded = start.downloaded();
         byte[] configBytes = store.read(manifest.config().digest(), CONFIG_LIMIT);
-        imageConfig = read(() -> ImageJson.readConfig(configBytes, "config " + manifest.config().digest()));
+        ImageConfig imageConfig = read(() -> ImageJson.readConfig(configBytes, "config " + manifest.config().digest()));
         if (options.platform() != null && !root.isIndex() && imageConfig.os() != null
                 && imageConfig.architecture() != null && !options.platform().matches(imageConfig.platform())) {
             throw ImageException.notFound("image with reference " + ref.familiarString()
@@ -98,6 +105,26 @@ final class Puller {
         }
         progress.onProgress(ProgressEvent.message("Digest: " + root.descriptor().digest()));
         return new PullResult(ref, root.descriptor(), chosen.descriptor(), manifest, imageConfig, downloaded);
+    }
+
+    /** What a pull starts with, from the source that served it: the documents and the config blob. */
+    private record Start(RepositorySession session, RegistryResolver.Resolved root, RegistryResolver.Resolved chosen,
+            Manifest manifest, boolean downloaded) {}
+
+    private Start start(RepositorySession session, RemoteRef ref, ContentStore store, Lease lease, Platform wanted,
+            ProgressListener progress) throws ImageException, IOException, RegistryResponseException, InterruptedException {
+        RegistryResolver.Resolved root = RegistryResolver.resolve(session, ref);
+        Platform platform = wanted != null ? wanted : Platform.host();
+        RegistryResolver.Resolved chosen = RegistryResolver.resolvePlatform(session, ref, root, platform);
+        Manifest manifest = read(() -> ImageJson.readManifest(chosen.bytes(), "manifest " + chosen.descriptor().digest()));
+        boolean downloaded;
+        try {
+            downloaded = fetcher.fetch(session, manifest.config(), store, lease, progress, null, null).downloaded();
+        } catch (IOException | RegistryResponseException e) {
+            // named as a blob: a missing config is not a missing manifest
+            throw RegistryErrors.pull(ref, "blob " + manifest.config().digest(), e);
+        }
+        return new Start(session, root, chosen, manifest, downloaded);
     }
 
     private boolean pullLayers(RepositorySession session, RemoteRef ref, List<Descriptor> layers, ContentStore store,

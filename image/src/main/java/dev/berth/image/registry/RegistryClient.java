@@ -17,7 +17,8 @@ import java.util.Map;
  * daemon: it keeps, per registry, how to reach it (HTTPS or, for insecure registries, HTTP;
  * see {@link RegistryConfig}), the HTTP connections, and bearer tokens until they expire.
  * Credentials come per call ({@link PullOptions#credentials()}, from the docker CLI's
- * {@code X-Registry-Auth}) or from the {@link CredentialProvider} given here.
+ * {@code X-Registry-Auth}) or from the {@link CredentialProvider} given here. Pulls from Docker
+ * Hub try its {@link DockerHubMirrors} first.
  *
  * <p>Every failure is an {@link ImageException} worded as Docker words it (see
  * {@code RegistryErrors}); a registry's answer stays attached as a
@@ -26,18 +27,29 @@ import java.util.Map;
 public final class RegistryClient implements AutoCloseable {
     private final RegistryConfig config;
     private final CredentialProvider credentials;
+    private final DockerHubMirrors dockerHub;
     private final Endpoints endpoints;
     private final Authorizer authorizer;
     private final Puller puller;
     private final Pusher pusher;
 
     public RegistryClient(RegistryConfig config, CredentialProvider credentials) {
-        this(config, credentials, Clock.systemUTC());
+        this(config, credentials, DockerHubMirrors.NONE, Clock.systemUTC());
+    }
+
+    public RegistryClient(RegistryConfig config, CredentialProvider credentials, DockerHubMirrors dockerHub) {
+        this(config, credentials, dockerHub, Clock.systemUTC());
     }
 
     RegistryClient(RegistryConfig config, CredentialProvider credentials, Clock clock) {
+        this(config, credentials, DockerHubMirrors.NONE, clock);
+    }
+
+    private RegistryClient(RegistryConfig config, CredentialProvider credentials, DockerHubMirrors dockerHub,
+            Clock clock) {
         this.config = config;
         this.credentials = credentials;
+        this.dockerHub = dockerHub;
         this.endpoints = new Endpoints(config);
         this.authorizer = new Authorizer(endpoints, clock);
         this.puller = new Puller(config);
@@ -60,7 +72,14 @@ public final class RegistryClient implements AutoCloseable {
     public PullResult pull(RemoteRef ref, ContentStore store, PullOptions options)
             throws ImageException, InterruptedException {
         RepositorySession session = session(ref, options.credentials(), List.of(RepositorySession.pullScope(ref.repository())));
-        return puller.pull(session, ref, store, options);
+        if (!ref.registry().equals(RemoteRef.DOCKER_HUB)) {
+            return puller.pull(List.of(session), ref, store, options);
+        }
+        List<RepositorySession> sources = new java.util.ArrayList<>();
+        for (String source : dockerHub.sources()) {
+            sources.add(session.at(source));
+        }
+        return puller.pull(sources, ref, store, options);
     }
 
     /**
@@ -92,7 +111,7 @@ public final class RegistryClient implements AutoCloseable {
      * registry's words ({@code unauthorized: …}).
      */
     public void login(String registry, Credentials credentials) throws ImageException, InterruptedException {
-        String host = RemoteRef.DOCKER_HUB.equals(registry) ? RemoteRef.DOCKER_HUB_API : registry;
+        String host = RemoteRef.DOCKER_HUB.equals(registry) ? dockerHub.registryHost() : registry;
         try {
             Endpoint endpoint = endpoints.endpoint(host);
             RepositorySession session = new RepositorySession(endpoints, authorizer, host, "", credentials, List.of());
@@ -109,7 +128,8 @@ public final class RegistryClient implements AutoCloseable {
 
     private RepositorySession session(RemoteRef ref, Credentials explicit, List<String> scopes) {
         Credentials user = explicit != null ? explicit : credentials.credentials(ref.registry());
-        return new RepositorySession(endpoints, authorizer, ref.apiHost(), ref.repository(), user, scopes);
+        String host = ref.registry().equals(RemoteRef.DOCKER_HUB) ? dockerHub.registryHost() : ref.registry();
+        return new RepositorySession(endpoints, authorizer, host, ref.repository(), user, scopes);
     }
 
     @Override

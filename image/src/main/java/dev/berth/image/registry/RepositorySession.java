@@ -60,6 +60,16 @@ final class RepositorySession {
         return new RepositorySession(endpoints, authorizer, host, repository, credentials, List.copyOf(all));
     }
 
+    /** The same repository, user and scopes at another source: a Docker Hub mirror. */
+    RepositorySession at(String otherHost) {
+        return new RepositorySession(endpoints, authorizer, otherHost, repository, credentials, scopes);
+    }
+
+    /** Where the requests go: {@code host[:port]}, or a mirror's URL. */
+    String host() {
+        return host;
+    }
+
     String repository() {
         return repository;
     }
