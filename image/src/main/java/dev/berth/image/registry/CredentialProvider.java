@@ -1,5 +1,6 @@
 package dev.berth.image.registry;
 
+import dev.berth.image.ImageException;
 import java.util.Map;
 
 /**
@@ -12,8 +13,11 @@ import java.util.Map;
 public interface CredentialProvider {
     CredentialProvider ANONYMOUS = registry -> Credentials.ANONYMOUS;
 
-    /** The credentials for {@code registry}; {@link Credentials#ANONYMOUS} if none. */
-    Credentials credentials(String registry);
+    /**
+     * The credentials for {@code registry}; {@link Credentials#ANONYMOUS} if none. Fails only
+     * where finding them can fail: a credential helper that is missing or errs.
+     */
+    Credentials credentials(String registry) throws ImageException;
 
     /** The same credentials for every registry: what one {@code X-Registry-Auth} header gives. */
     static CredentialProvider of(Credentials credentials) {

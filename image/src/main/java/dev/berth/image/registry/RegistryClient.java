@@ -126,7 +126,7 @@ public final class RegistryClient implements AutoCloseable {
         }
     }
 
-    private RepositorySession session(RemoteRef ref, Credentials explicit, List<String> scopes) {
+    private RepositorySession session(RemoteRef ref, Credentials explicit, List<String> scopes) throws ImageException {
         Credentials user = explicit != null ? explicit : credentials.credentials(ref.registry());
         String host = ref.registry().equals(RemoteRef.DOCKER_HUB) ? dockerHub.registryHost() : ref.registry();
         return new RepositorySession(endpoints, authorizer, host, ref.repository(), user, scopes);

@@ -28,6 +28,7 @@
  * {@code BlobUploader} and {@code Pusher} do the protocol; {@code RegistryErrors} words
  * failures as Docker does. {@link dev.berth.image.registry.AuthConfig} decodes the docker CLI's
  * {@code X-Registry-Auth} header and {@link dev.berth.image.registry.DockerConfigFile} reads
- * {@code ~/.docker/config.json}.
+ * {@code ~/.docker/config.json}, asking its credential helpers ({@code CredentialHelper}).
+ * {@link dev.berth.image.registry.DockerHubMirrors} puts mirrors in front of Docker Hub for pulls.
  */
 package dev.berth.image.registry;

@@ -27,8 +27,7 @@ class DockerConfigFileTest {
                   "http://localhost:5000/v2/": {"auth": "%s"},
                   "registry.example.com": {"identitytoken": "refresh-token"},
                   "empty.example.com": {}
-                 },
-                 "credsStore": "desktop"}
+                 }}
                 """.formatted(auth("hubuser:hubpass"), auth("local:pw")));
         DockerConfigFile config = DockerConfigFile.read(file);
         assertThat(config.credentials("docker.io")).isEqualTo(Credentials.basic("hubuser", "hubpass"));
