@@ -84,9 +84,8 @@ public final class DockerConfigFile implements CredentialProvider {
             if (helperEntries != null && helperEntries.isObject()) {
                 for (Map.Entry<String, JsonNode> entry : helperEntries.properties()) {
                     String helper = helperName(file, "credHelpers." + entry.getKey(), entry.getValue());
-                    if (helper != null) {
-                        helpers.put(hostOf(entry.getKey()), helper);
-                    }
+                    // "" is kept: as in the docker CLI, it sends that registry to auths despite credsStore
+                    helpers.put(hostOf(entry.getKey()), helper == null ? "" : helper);
                 }
             }
             JsonNode entries = root == null ? null : root.get("auths");
@@ -110,7 +109,7 @@ public final class DockerConfigFile implements CredentialProvider {
     public Credentials credentials(String registry) throws ImageException {
         String host = hostOf(registry);
         String helper = credHelpers.getOrDefault(host, credsStore);
-        if (helper != null) {
+        if (helper != null && !helper.isEmpty()) {
             // The docker CLI asks helpers for Docker Hub by the key it stores Hub under.
             return new CredentialHelper(helper, helperPath).get(host.equals(RemoteRef.DOCKER_HUB) ? DOCKER_HUB_KEY : host);
         }
@@ -118,7 +117,7 @@ public final class DockerConfigFile implements CredentialProvider {
         return auth == null ? Credentials.ANONYMOUS : auth.credentials();
     }
 
-    /** A helper's name: a string naming {@code docker-credential-<name>}; empty or absent is none. */
+    /** A helper's name: a string naming {@code docker-credential-<name>}; empty, null or absent is none. */
     private static String helperName(Path file, String field, JsonNode value) throws ImageException {
         if (value == null || value.isNull() || value.isTextual() && value.asText().isEmpty()) {
             return null;

@@ -99,6 +99,11 @@ class CredentialHelperTest {
                  "credsStore": "broken", "credHelpers": {"%1$s": "store"}}
                 """.formatted(registry.host()));
         assertThat(config.credentials(registry.host())).isEqualTo(Credentials.basic("jane", "s3cret"));
+        DockerConfigFile optedOut = config("""
+                {"auths": {"localhost:5000": {"auth": "amFuZTp3cm9uZw=="}},
+                 "credsStore": "broken", "credHelpers": {"localhost:5000": ""}}
+                """);
+        assertThat(optedOut.credentials("localhost:5000")).isEqualTo(Credentials.basic("jane", "wrong"));
         try (RegistryClient client = new RegistryClient(CONFIG, config)) {
             client.push(RemoteRef.of(registry.host(), "private/own", "v1"), image.manifest(), source,
                     PushOptions.defaults());
