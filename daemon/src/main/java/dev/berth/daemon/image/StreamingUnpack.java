@@ -89,8 +89,15 @@ final class StreamingUnpack implements LayerListener {
                 if (index > 0) {
                     awaitParent(done.get(index - 1), layer);
                 }
-                unpacking.unpack(layer, ids.get(index), name, LayerUnpacking.parentName(parents), blob,
-                        applied -> readToVerifiedEnd(blob, layer));
+                try {
+                    unpacking.unpack(layer, ids.get(index), name, LayerUnpacking.parentName(parents), blob,
+                            applied -> readToVerifiedEnd(blob, layer));
+                } catch (ImageException e) {
+                    // Bytes that broke the gunzip or the tar may be bytes that fail the blob's
+                    // digest too; the digest is the root cause, so read on to the verdict.
+                    readToVerifiedEnd(blob, layer);
+                    throw e;
+                }
             }
             done.get(index).complete(null);
         } catch (ImageException | RuntimeException e) {
