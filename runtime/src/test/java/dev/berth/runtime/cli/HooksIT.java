@@ -84,7 +84,13 @@ class HooksIT {
 
         cli.run("start", id).ok();
         assertStatus(host.resolve("poststart"), "running", pid);
-        String start = Files.readString(bundle.rootfs().resolve("tmp/startContainer"));
+        // startContainer runs in the container after start has returned (as in runc): wait for it.
+        Path startFile = bundle.rootfs().resolve("tmp/startContainer");
+        String start = "";
+        for (int i = 0; i < 500 && !start.endsWith("berth-test\n"); i++) {
+            Thread.sleep(10);
+            start = Files.exists(startFile) ? Files.readString(startFile) : "";
+        }
         assertThat(start).endsWith("berth-test\n");
         JsonNode startState = JSON.readTree(start.substring(0, start.lastIndexOf('}') + 1));
         assertThat(startState.get("status").asText()).isEqualTo("created");
