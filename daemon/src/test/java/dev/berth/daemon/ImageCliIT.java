@@ -107,6 +107,11 @@ class ImageCliIT {
         DockerCli.Result history = docker.run("history", "busybox").ok();
         System.out.println("--- docker history ---\n" + history.out());
         assertThat(history.out()).contains("IMAGE").contains(id.substring(7, 19)).contains("Imported from -");
+        // One layer: its unpacked size is the image's, not the compressed blob's.
+        String layerSize = docker.run("history", "--human=false", "--format", "{{.Size}}", "busybox").ok().out().trim();
+        String imageSize = docker.run("image", "inspect", "--format", "{{.Size}}", "busybox").ok().out().trim();
+        assertThat(layerSize).isEqualTo(imageSize);
+        assertThat(Long.parseLong(layerSize)).isGreaterThanOrEqualTo(Files.size(BUSYBOX));
     }
 
     @Test

@@ -144,11 +144,15 @@ public final class ImageService implements ImageBackend, UsageSource {
         ImageConfig config = config(image);
         List<ImageConfig.History> steps = config.history() == null ? List.of() : config.history();
         List<HistoryItem> out = new ArrayList<>();
+        // Docker shows each layer's unpacked size; the blob's stands in for a layer not unpacked.
+        List<Long> unpacked = ImageErrors.call(() -> store.layerSizes(image.id()));
         int layer = 0;
         for (ImageConfig.History h : steps) {
             long size = 0;
             if (!h.isEmptyLayer() && layer < image.record().layers().size()) {
-                size = blobSize(image.record().layers().get(layer++));
+                Long known = layer < unpacked.size() ? unpacked.get(layer) : null;
+                size = known != null ? known : blobSize(image.record().layers().get(layer));
+                layer++;
             }
             out.addFirst(new HistoryItem("<missing>", seconds(h.created()), orEmpty(h.createdBy()), null, size,
                     orEmpty(h.comment())));

@@ -306,6 +306,18 @@ public final class ImageStore {
     }
 
     /**
+     * Each layer's unpacked size, base first, as {@code docker history} shows them: what its
+     * snapshot recorded at commit; null for a layer that is not unpacked.
+     */
+    public List<Long> layerSizes(Digest id) throws ImageException {
+        List<Long> sizes = new ArrayList<>();
+        for (Digest chainId : ChainId.of(diffIds(id))) {
+            sizes.add(snapshots == null ? null : usage(chainId));
+        }
+        return sizes;
+    }
+
+    /**
      * The bytes every unpacked layer takes, a layer shared by images counted once ({@code docker
      * system df}'s {@code LayersSize}); null without snapshots.
      */
