@@ -147,8 +147,28 @@ final class CertsDirectory {
         return factory.getKeyManagers();
     }
 
+    /** A trust manager on the client side of TLS only: it never vouches for a client. */
+    private abstract static class ServerTrust extends X509ExtendedTrustManager {
+        @Override
+        public final void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public final void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public final void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a registry client does not accept client certificates");
+        }
+    }
+
     /** Trusts what the JVM trusts or what the registry's directory adds. */
-    private static final class EitherTrust extends X509ExtendedTrustManager {
+    private static final class EitherTrust extends ServerTrust {
         private final X509ExtendedTrustManager first;
         private final X509ExtendedTrustManager second;
 
@@ -187,23 +207,6 @@ final class CertsDirectory {
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("a registry client does not accept client certificates");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("a registry client does not accept client certificates");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("a registry client does not accept client certificates");
-        }
-
-        @Override
         public X509Certificate[] getAcceptedIssuers() {
             List<X509Certificate> all = new ArrayList<>(List.of(first.getAcceptedIssuers()));
             all.addAll(List.of(second.getAcceptedIssuers()));
@@ -212,7 +215,7 @@ final class CertsDirectory {
     }
 
     /** Accepts every server (insecure registries only). */
-    private static final class AcceptAll extends X509ExtendedTrustManager {
+    private static final class AcceptAll extends ServerTrust {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
@@ -221,23 +224,6 @@ final class CertsDirectory {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("a registry client does not accept client certificates");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("a registry client does not accept client certificates");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("a registry client does not accept client certificates");
-        }
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
