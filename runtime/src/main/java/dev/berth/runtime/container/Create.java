@@ -42,6 +42,14 @@ public final class Create {
 
     /** Creates the container; in monitor mode the returned launch still holds its shim. */
     public Launch.Started create(Options o) throws RuntimeFailure, IOException {
+        return createParsed(o).launch();
+    }
+
+    /** A created container's launch and the spec it was created from, for callers that go on with both. */
+    record Created(Launch.Started launch, Spec spec) {}
+
+    /** {@link #create}, also handing back the parsed spec so that {@code run} need not read it again. */
+    Created createParsed(Options o) throws RuntimeFailure, IOException {
         dev.berth.runtime.state.StateStore.checkId(o.id());
         Path bundle = o.bundle().toAbsolutePath().normalize();
         byte[] config = readConfig(bundle);
@@ -110,7 +118,7 @@ public final class Create {
             }
             StartTrace.mark("write state");
             done = true;
-            return started;
+            return new Created(started, spec);
         } finally {
             if (!done) {
                 if (cgroup != null) {
@@ -127,12 +135,13 @@ public final class Create {
         cgroup.add(pid);
         IdMaps.write(spec, pid);
         var hooks = spec.hooks();
-        if (hooks != null) {
-            String creating = Hooks.state(spec, id, "creating", pid, bundle);
-            Hooks.run("prestart", hooks.prestart(), creating);
-            Hooks.run("createRuntime", hooks.createRuntime(), creating);
+        if (hooks == null) {
+            return List.of("", ""); // no hook in the child reads a state
         }
-        return List.of(Hooks.state(spec, id, "creating", pid, bundle), Hooks.state(spec, id, "created", pid, bundle));
+        String creating = Hooks.state(spec, id, "creating", pid, bundle);
+        Hooks.run("prestart", hooks.prestart(), creating);
+        Hooks.run("createRuntime", hooks.createRuntime(), creating);
+        return List.of(creating, Hooks.state(spec, id, "created", pid, bundle));
     }
 
     static byte[] readConfig(Path bundle) throws RuntimeFailure, IOException {

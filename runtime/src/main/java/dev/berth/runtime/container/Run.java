@@ -26,9 +26,10 @@ public final class Run {
     }
 
     public int run(Create.Options o, boolean keep) throws RuntimeFailure, IOException {
-        Launch.Started started = new Create(ctx).create(
+        Create.Created created = new Create(ctx).createParsed(
                 new Create.Options(o.id(), o.bundle(), o.pidFile(), o.consoleSocket(), o.noPivot(),
                         o.preserveFds(), true, false));
+        Launch.Started started = created.launch();
         ShimProcess shim = started.shim();
         for (String name : FORWARDED) {
             try {
@@ -45,7 +46,7 @@ public final class Run {
         }
         int status;
         try {
-            Spec spec = ctx.store().loadSpec(o.id());
+            Spec spec = created.spec();
             if (spec.hooks() != null) {
                 Hooks.runLogged("poststart", spec.hooks().poststart(),
                         Hooks.state(spec, o.id(), "running", started.pid(), o.bundle().toAbsolutePath()));
