@@ -9,7 +9,7 @@ import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
 import dev.berth.daemon.testing.TestImages;
 import dev.berth.daemon.testing.TestImages.Image;
-import dev.berth.daemon.testing.TestRegistry;
+import dev.berth.image.registry.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

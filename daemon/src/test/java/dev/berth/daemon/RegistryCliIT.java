@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.daemon.testing.BerthdProcess;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
-import dev.berth.daemon.testing.TestRegistry;
+import dev.berth.image.registry.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;

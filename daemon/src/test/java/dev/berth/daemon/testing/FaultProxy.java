@@ -1,5 +1,6 @@
 package dev.berth.daemon.testing;
 
+import dev.berth.image.registry.TestRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

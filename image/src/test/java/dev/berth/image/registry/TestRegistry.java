@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
  * Debian's reference registry ({@code docker-registry} 2.8, distribution/distribution) started
  * for one test: bound to 127.0.0.1 on a free port, storing in a temporary directory, writing its
  * log (with the access log, which tests read to see which requests were made) to a file. Close
- * it to stop it; it is stopped by its own process handle, nothing else.
+ * it to stop it; it is stopped by its own process handle, nothing else. The daemon's end-to-end
+ * tests use it too, through this module's test jar.
  */
-final class TestRegistry implements AutoCloseable {
+public final class TestRegistry implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
     private final Process process;
@@ -32,7 +33,7 @@ final class TestRegistry implements AutoCloseable {
         this.log = log;
     }
 
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         // scripts/test installs docker-registry and sets berth.requireRoot: there, missing it fails.
         if (Boolean.getBoolean("berth.requireRoot") || "1".equals(System.getenv("BERTH_REQUIRE_ROOT"))) {
             org.junit.jupiter.api.Assertions.assertTrue(Files.isExecutable(BINARY),
@@ -43,12 +44,13 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** Plain HTTP, anonymous. */
-    static TestRegistry plain(Path dir) throws Exception {
+    public static TestRegistry plain(Path dir) throws Exception {
         return start(dir, "", "");
     }
 
     /** Basic authentication against an htpasswd file made with {@code htpasswd -Bbn}. */
-    static TestRegistry basicAuth(Path dir, String user, String password) throws Exception {
+    public static TestRegistry basicAuth(Path dir, String user, String password) throws Exception {
+        assumeInstalled(); // before htpasswd, which comes with it (apache2-utils)
         Process htpasswd = new ProcessBuilder("htpasswd", "-Bbn", user, password).redirectErrorStream(true).start();
         String line = new String(htpasswd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (htpasswd.waitFor() != 0) {
@@ -153,17 +155,17 @@ final class TestRegistry implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** {@code 127.0.0.1:<port>}, the registry part of references to it. */
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
     /** Everything the registry logged so far, access log included. */
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
