@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.image.ImageException;
-import dev.berth.image.snapshot.RequiresRoot;
 import dev.berth.image.snapshot.Scratch;
 import dev.berth.linux.FileNodes;
 import dev.berth.linux.Xattrs;
+import dev.berth.linux.testing.RequiresRoot;
 import dev.berth.oci.image.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.image.ImageException;
-import dev.berth.image.snapshot.RequiresRoot;
 import dev.berth.image.snapshot.Scratch;
+import dev.berth.linux.testing.RequiresRoot;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

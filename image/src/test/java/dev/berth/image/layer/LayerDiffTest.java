@@ -2,9 +2,9 @@ package dev.berth.image.layer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.image.snapshot.RequiresRoot;
 import dev.berth.image.snapshot.Scratch;
 import dev.berth.linux.Xattrs;
+import dev.berth.linux.testing.RequiresRoot;
 import dev.berth.oci.image.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

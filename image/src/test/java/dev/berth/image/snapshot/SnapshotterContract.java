@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.image.ImageException;
 import dev.berth.linux.MountInfo;
 import dev.berth.linux.Mounts;
+import dev.berth.linux.testing.RequiresRoot;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.image.ImageException;
 import dev.berth.image.content.FileContentStore;
 import dev.berth.image.reference.ImageReference;
-import dev.berth.image.snapshot.RequiresRoot;
+import dev.berth.linux.testing.RequiresRoot;
 import dev.berth.oci.image.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

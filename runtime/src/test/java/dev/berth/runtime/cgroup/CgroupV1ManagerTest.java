@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.linux.Signals;
+import dev.berth.linux.testing.RequiresRoot;
 import dev.berth.oci.runtime.Linux;
 import dev.berth.runtime.container.Cgroup;
 import dev.berth.runtime.container.CgroupSetup;
 import dev.berth.runtime.testing.Leftovers;
-import dev.berth.runtime.testing.RequiresRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,12 +3,12 @@ package dev.berth.runtime.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.linux.testing.RequiresRoot;
 import dev.berth.oci.runtime.Linux;
 import dev.berth.oci.runtime.OciJson;
 import dev.berth.runtime.seccomp.Arch;
 import dev.berth.runtime.seccomp.DockerSeccompProfile;
 import dev.berth.runtime.testing.Cli;
-import dev.berth.runtime.testing.RequiresRoot;
 import dev.berth.runtime.testing.TestBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.berth.runtime.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.linux.testing.RequiresRoot;
 import dev.berth.oci.runtime.Linux;
 import dev.berth.oci.runtime.Spec;
 import dev.berth.runtime.testing.Cli;
-import dev.berth.runtime.testing.RequiresRoot;
 import dev.berth.runtime.testing.TestBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;

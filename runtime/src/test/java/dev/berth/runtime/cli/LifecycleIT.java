@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.linux.testing.RequiresRoot;
 import dev.berth.runtime.testing.Cli;
 import dev.berth.runtime.testing.Leftovers;
-import dev.berth.runtime.testing.RequiresRoot;
 import dev.berth.runtime.testing.TestBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.berth.daemon.testing;
+package dev.berth.linux.testing;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -8,10 +8,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Marks a test that needs root itself, beyond what berthd needs: it mounts (a small tmpfs to
- * fill, a read-only bind) or makes files immutable. As non-root it is skipped with a reason,
- * except under {@code scripts/test} ({@code -Dberth.requireRoot=true} or
- * {@code BERTH_REQUIRE_ROOT=1}), where a root test that cannot run fails.
+ * Marks a test that needs root (mounts, namespaces, cgroups, mknod, trusted xattrs, chown). As non-root it is skipped
+ * with a reason, except with {@code -Dberth.requireRoot=true} or {@code BERTH_REQUIRE_ROOT=1}
+ * (scripts/test), where a root test that cannot run fails instead of passing silently.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,4 +1,4 @@
-package dev.berth.linux;
+package dev.berth.linux.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,8 +7,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Enforces {@link RequiresRoot}: fail when root tests are required, skip with a reason elsewhere. */
-final class RootCondition implements BeforeAllCallback, BeforeEachCallback {
+/**
+ * Enforces {@link RequiresRoot}: fail when root tests are required, skip with a reason elsewhere.
+ * Every module's root tests use it, through this module's test jar.
+ */
+public final class RootCondition implements BeforeAllCallback, BeforeEachCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         check();
@@ -24,7 +27,8 @@ final class RootCondition implements BeforeAllCallback, BeforeEachCallback {
         if (uid == 0) {
             return;
         }
-        String why = "needs root (uid 0) for mounts, device nodes, trusted xattrs and chown; running as uid " + uid;
+        String why = "needs root (uid 0) for mounts, namespaces, cgroups, device nodes, trusted xattrs or chown; "
+                + "running as uid " + uid;
         if (Boolean.getBoolean("berth.requireRoot") || "1".equals(System.getenv("BERTH_REQUIRE_ROOT"))) {
             throw new AssertionError(why + " and berth.requireRoot is set: root tests must not be skipped here");
         }
