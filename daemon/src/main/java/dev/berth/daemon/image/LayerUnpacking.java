@@ -95,19 +95,45 @@ final class LayerUnpacking implements LayerHandler {
     void unpack(Descriptor blob, Digest diffId, String name, String parent, InputStream in,
             SnapshotUnpacker.Check check) throws ImageException {
         try {
-            unpacker.unpack(name, parent, in, Map.of(), applied -> {
-                check.check(applied);
-                if (!applied.diffId().equals(diffId)) {
-                    throw new ImageException(ImageException.Kind.INVALID_ARGUMENT, "layer " + blob.digest()
-                            + ": its content has diffID " + applied.diffId() + ", the image config says " + diffId);
-                }
-            });
+            unpacker.unpack(name, parent, in, Map.of(), checked(blob, diffId, check));
         } catch (ImageException e) {
             if (e.kind() == ImageException.Kind.CONFLICT && exists(name)) {
                 return; // another pull of the same layer committed it first
             }
             throw e;
         }
+    }
+
+    /** Whether {@link #unpackAhead} works with this daemon's snapshotter (overlay: yes). */
+    boolean canUnpackAhead() {
+        return snapshots.canCommitOnto();
+    }
+
+    /**
+     * {@link #unpack(Descriptor, Digest, String, String, InputStream, SnapshotUnpacker.Check)}
+     * without waiting for {@code parent}: the layer is applied and checked at once, and
+     * committed onto {@code parent} after {@code parentReady} returned.
+     */
+    void unpackAhead(Descriptor blob, Digest diffId, String name, String parent, InputStream in,
+            SnapshotUnpacker.Check check, SnapshotUnpacker.ParentReady parentReady) throws ImageException {
+        try {
+            unpacker.unpackAhead(name, parent, in, Map.of(), checked(blob, diffId, check), parentReady);
+        } catch (ImageException e) {
+            if (e.kind() == ImageException.Kind.CONFLICT && exists(name)) {
+                return; // another pull of the same layer committed it first
+            }
+            throw e;
+        }
+    }
+
+    private static SnapshotUnpacker.Check checked(Descriptor blob, Digest diffId, SnapshotUnpacker.Check check) {
+        return applied -> {
+            check.check(applied);
+            if (!applied.diffId().equals(diffId)) {
+                throw new ImageException(ImageException.Kind.INVALID_ARGUMENT, "layer " + blob.digest()
+                        + ": its content has diffID " + applied.diffId() + ", the image config says " + diffId);
+            }
+        };
     }
 
     boolean exists(String name) throws ImageException {

@@ -20,14 +20,15 @@ import java.util.concurrent.ExecutionException;
  * the content store and, through a pipe, to this listener, which gunzips and applies them on
  * a thread of its own. One pull's listener; not reused.
  *
- * <p><b>Order.</b> A layer's snapshot is prepared on its parent's, which must be committed
- * first, so layer {@code i} starts reading only once layer {@code i-1} is committed (or found
- * already there). Until then its download fills the pipe and pauses, which costs nothing: the
- * registry client hands out download slots in manifest order, so the lowest unfinished layer
- * is always downloading, and on two cores the gunzip and the file writes of one layer already
- * keep the second core busy next to the download. Applying each layer into an independent
- * directory and committing them in order would need a snapshot that can be prepared before its
- * parent exists, which the {@code Snapshotter} contract does not have.
+ * <p><b>Order.</b> A layer's snapshot is committed on its parent's, so layer {@code i} is
+ * committed only once layer {@code i-1} is. With the overlay snapshotter, whose layers each
+ * hold only their own changes, every layer unpacks at once into a snapshot of its own and waits
+ * for the one below only to be committed onto it ({@link LayerUnpacking#unpackAhead}): the
+ * downloads never pause, and on two cores the layers' gunzip and file writes fill the core
+ * that one layer at a time left partly idle (bench/pull: the first pull after start took about
+ * a tenth less). A snapshotter that keeps whole trees (copying) prepares layer {@code i} on
+ * layer {@code i-1} and so must wait before reading; its download fills the pipe and pauses,
+ * which the registry client's manifest-order download slots make harmless.
  *
  * <p><b>Verification.</b> The applier reads the stream to its end, and the pipe reports the end
  * only after the blob's digest and size were checked and the blob committed to the content
@@ -86,12 +87,19 @@ final class StreamingUnpack implements LayerListener {
             List<Digest> parents = ids.subList(0, index);
             String name = LayerUnpacking.chainId(parents, ids.get(index));
             if (!unpacking.exists(name)) {
-                if (index > 0) {
-                    awaitParent(done.get(index - 1), layer);
-                }
+                String parent = LayerUnpacking.parentName(parents);
                 try {
-                    unpacking.unpack(layer, ids.get(index), name, LayerUnpacking.parentName(parents), blob,
-                            applied -> readToVerifiedEnd(blob, layer));
+                    if (index > 0 && unpacking.canUnpackAhead()) {
+                        CompletableFuture<Void> below = done.get(index - 1);
+                        unpacking.unpackAhead(layer, ids.get(index), name, parent, blob,
+                                applied -> readToVerifiedEnd(blob, layer), () -> awaitParent(below, layer));
+                    } else {
+                        if (index > 0) {
+                            awaitParent(done.get(index - 1), layer);
+                        }
+                        unpacking.unpack(layer, ids.get(index), name, parent, blob,
+                                applied -> readToVerifiedEnd(blob, layer));
+                    }
                 } catch (ImageException e) {
                     // Bytes that broke the gunzip or the tar may be bytes that fail the blob's
                     // digest too; the digest is the root cause, so read on to the verdict.

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.image.ImageException;
 import dev.berth.image.content.FileContentStore;
+import dev.berth.image.snapshot.CopyingSnapshotter;
+import dev.berth.image.snapshot.Mounter;
 import dev.berth.image.snapshot.OverlaySnapshotter;
 import dev.berth.image.snapshot.SnapshotInfo;
+import dev.berth.image.snapshot.SnapshotKind;
 import dev.berth.image.snapshot.Snapshotter;
 import dev.berth.oci.image.Descriptor;
 import dev.berth.oci.image.Digest;
@@ -49,6 +52,7 @@ class StreamingUnpackTest {
     @TempDir
     Path root;
     private Snapshotter snapshots;
+    private FileContentStore content;
     private LayerUnpacking unpacking;
 
     /** Three gzip layers: a, then b, then a whiteout of a. */
@@ -64,7 +68,7 @@ class StreamingUnpackTest {
             throw new AssertionError("unpacking layers needs root, and berth.requireRoot is set");
         }
         assumeTrue(isRoot, "unpacking layers needs root (chown, whiteout devices, trusted.* xattrs)");
-        FileContentStore content = FileContentStore.open(root);
+        content = FileContentStore.open(root);
         snapshots = OverlaySnapshotter.open(root.resolve("snapshots"));
         unpacking = new LayerUnpacking(content, snapshots);
         tars.add(tar("a", "first\n"));
@@ -104,8 +108,29 @@ class StreamingUnpackTest {
     }
 
     @Test
-    void layersArrivingTopFirstAreCommittedBaseFirstOnTheirParents() throws Exception {
-        StreamingUnpack listener = unpacking.whilePulling();
+    void overlayLayersUnpackSideBySideAndAreCommittedBaseFirstOnTheirParents() throws Exception {
+        List<List<Integer>> reads = readTopFirst(unpacking, snapshots);
+        assertThat(reads.get(0)).containsExactly(2, 1, 0); // nobody waited to read
+        assertThat(reads.get(1)).containsExactly(0, 0, 0);
+        assertChainedAndMerged(snapshots);
+    }
+
+    @Test
+    void copyingLayersEachWaitForTheOneBelowBeforeReading() throws Exception {
+        try (Snapshotter copying = CopyingSnapshotter.open(root.resolve("copies"))) {
+            List<List<Integer>> reads = readTopFirst(new LayerUnpacking(content, copying), copying);
+            assertThat(reads.get(0)).containsExactly(0, 1, 2); // each waited for the one below
+            assertThat(reads.get(1)).containsExactly(0, 1, 2);
+            assertChainedAndMerged(copying);
+        }
+    }
+
+    /**
+     * Feeds the three layers top first, each on its own thread, and returns the order of their
+     * first reads and how many snapshots were committed at each first read.
+     */
+    private List<List<Integer>> readTopFirst(LayerUnpacking into, Snapshotter snaps) throws Exception {
+        StreamingUnpack listener = into.whilePulling();
         listener.begin(manifest, config);
         List<Integer> firstReads = new CopyOnWriteArrayList<>();
         List<Integer> commitsSeenAtFirstRead = new CopyOnWriteArrayList<>();
@@ -121,7 +146,7 @@ class StreamingUnpackTest {
                         if (!seen) {
                             seen = true;
                             firstReads.add(index);
-                            commitsSeenAtFirstRead.add(committedCount());
+                            commitsSeenAtFirstRead.add(committedCount(snaps));
                         }
                         return super.read(b, off, len);
                     }
@@ -136,12 +161,25 @@ class StreamingUnpackTest {
                 f.get(30, TimeUnit.SECONDS);
             }
         }
-        assertThat(firstReads).containsExactly(0, 1, 2); // each waited for the one below
-        assertThat(commitsSeenAtFirstRead).containsExactly(0, 1, 2);
-        assertThat(snapshots.stat(chain(0)).parent()).isNull();
-        assertThat(snapshots.stat(chain(1)).parent()).isEqualTo(chain(0));
-        assertThat(snapshots.stat(chain(2)).parent()).isEqualTo(chain(1));
-        assertThat(all()).hasSize(3);
+        return List.of(firstReads, commitsSeenAtFirstRead);
+    }
+
+    /** Each layer's snapshot sits on the one below, and the merged tree is b alone: the top layer deleted a. */
+    private void assertChainedAndMerged(Snapshotter into) throws Exception {
+        assertThat(into.stat(chain(0)).parent()).isNull();
+        assertThat(into.stat(chain(1)).parent()).isEqualTo(chain(0));
+        assertThat(into.stat(chain(2)).parent()).isEqualTo(chain(1));
+        List<SnapshotInfo> all = new ArrayList<>();
+        into.walk(all::add);
+        assertThat(all).hasSize(3).allMatch(s -> s.kind() == SnapshotKind.COMMITTED);
+        Path target = Files.createDirectory(root.resolve("view-" + all.size() + "-" + System.nanoTime()));
+        Mounter.mountAll(into.view("view", chain(2)), target);
+        try (var names = Files.list(target)) {
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactly("b");
+        } finally {
+            Mounter.unmountAll(target);
+            into.remove("view");
+        }
     }
 
     @Test
@@ -204,9 +242,11 @@ class StreamingUnpackTest {
         assertThat(all()).hasSize(2);
     }
 
-    private int committedCount() {
+    private static int committedCount(Snapshotter snaps) {
         try {
-            return (int) all().stream().filter(s -> s.kind() == dev.berth.image.snapshot.SnapshotKind.COMMITTED).count();
+            List<SnapshotInfo> all = new ArrayList<>();
+            snaps.walk(all::add);
+            return (int) all.stream().filter(s -> s.kind() == SnapshotKind.COMMITTED).count();
         } catch (ImageException e) {
             throw new RuntimeException(e);
         }

@@ -1,6 +1,8 @@
 package dev.berth.image.content;
 
 import dev.berth.image.ImageException;
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.PageCache;
 import dev.berth.oci.image.Digest;
 import dev.berth.oci.image.Digester;
 import java.io.IOException;
@@ -16,8 +18,16 @@ import java.nio.file.StandardOpenOption;
  * A {@link ContentWriter} over one ingest directory, {@code ingest/<random>/data}. Its digester
  * runs as bytes are written; on resume it is rebuilt by reading the bytes already there, as
  * containerd does, because a hash state cannot be stored.
+ *
+ * <p>A large blob is written back to disk as it arrives, {@value #WRITE_BACK_WINDOW} bytes at a
+ * time, and each window's pages leave the page cache once clean: a blob is read again only to
+ * push or save it, while the layer unpacked from it is what containers read. The download's
+ * next writes then reuse that memory instead of taking fresh pages, and the fsync at commit
+ * has little left to write (see {@link PageCache}).
  */
 final class IngestWriter implements ContentWriter {
+    static final int WRITE_BACK_WINDOW = 8 << 20;
+
     private final FileContentStore store;
     private final Ingest ingest;
     private final Lease lease;
@@ -26,6 +36,11 @@ final class IngestWriter implements ContentWriter {
     private Digester digester;
     private long offset;
     private boolean ended;
+    /** Opened once the blob outgrows one window; null before, and after advice failed. */
+    private PageCache pages;
+    private boolean adviceFailed;
+    private long writeBackFrom;
+    private long dropFrom;
 
     IngestWriter(FileContentStore store, Ingest ingest, Lease lease, Runnable release) throws IOException {
         this.store = store;
@@ -46,6 +61,8 @@ final class IngestWriter implements ContentWriter {
             }
         }
         channel.position(offset);
+        writeBackFrom = offset;
+        dropFrom = offset;
     }
 
     private Digester newDigester() {
@@ -86,6 +103,39 @@ final class IngestWriter implements ContentWriter {
         }
         digester.update(bytes, from, length);
         offset += length;
+        if (offset - writeBackFrom >= WRITE_BACK_WINDOW) {
+            adviseWindow();
+        }
+    }
+
+    /**
+     * Drops the window whose write-back started one window ago (clean by now, or skipped by the
+     * kernel if not) and starts the write-back of the window just filled. Advice only: if the
+     * kernel refuses it, the blob is written as any file is, and fsynced at commit.
+     */
+    private void adviseWindow() {
+        if (adviceFailed) {
+            return;
+        }
+        try {
+            if (pages == null) {
+                pages = PageCache.open(ingest.data());
+            }
+            pages.drop(dropFrom, writeBackFrom - dropFrom);
+            dropFrom = writeBackFrom;
+            pages.startWriteBack(writeBackFrom, offset - writeBackFrom);
+            writeBackFrom = offset;
+        } catch (ErrnoException | RuntimeException e) {
+            adviceFailed = true;
+            closePages();
+        }
+    }
+
+    private void closePages() {
+        if (pages != null) {
+            pages.close();
+            pages = null;
+        }
     }
 
     @Override
@@ -115,6 +165,8 @@ final class IngestWriter implements ContentWriter {
             channel.truncate(0);
             channel.position(0);
             offset = 0;
+            writeBackFrom = 0;
+            dropFrom = 0;
             digester = newDigester();
         } catch (IOException e) {
             throw ImageException.io("reset " + name(), e);
@@ -134,6 +186,13 @@ final class IngestWriter implements ContentWriter {
         try {
             channel.force(true);
             channel.close();
+            if (pages != null) {
+                try {
+                    pages.drop(0, 0); // all clean after the fsync
+                } catch (ErrnoException e) {
+                    // advice only
+                }
+            }
             Digest actual = digester.digest();
             Digest wanted = ingest.expected() != null ? ingest.expected() : expected;
             long wantedSize = ingest.expectedSize() >= 0 ? ingest.expectedSize() : expectedSize;
@@ -171,6 +230,7 @@ final class IngestWriter implements ContentWriter {
 
     private void end(boolean delete) {
         ended = true;
+        closePages();
         try {
             channel.close();
         } catch (IOException ignored) {

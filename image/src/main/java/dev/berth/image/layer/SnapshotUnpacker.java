@@ -81,6 +81,49 @@ public final class SnapshotUnpacker {
         }
     }
 
+    /** Waits until the parent of a layer unpacked ahead is committed; throws if it never will be. */
+    @FunctionalInterface
+    public interface ParentReady {
+        void await() throws ImageException;
+    }
+
+    /**
+     * Unpacks {@code layer} without waiting for its parent, where the snapshotter can stack it
+     * later ({@link Snapshotter#canCommitOnto}): applied in overlay form to a snapshot of its
+     * own, checked, and committed onto {@code parent} once {@code parentReady} returns. Layers
+     * of one image can so unpack side by side and still be committed base first.
+     */
+    public LayerDigest unpackAhead(String name, String parent, InputStream layer, Map<String, String> labels,
+            Check check, ParentReady parentReady) throws ImageException {
+        if (!snapshots.canCommitOnto()) {
+            throw ImageException.invalid("layer " + name + ": this snapshotter cannot unpack a layer before its parent");
+        }
+        String key = "extract-" + UUID.randomUUID() + " " + name;
+        List<Mount> mounts = snapshots.prepare(key, null);
+        boolean committed = false;
+        try {
+            Mount m = mounts.getFirst();
+            if (mounts.size() != 1 || !m.type().equals("bind") || m.readOnly()) {
+                throw ImageException.internal("layer " + name + ": a parentless snapshot is not one writable directory: "
+                        + mounts, null);
+            }
+            LayerDigest digest = new LayerApplier(WhiteoutMode.OVERLAY).apply(layer, Path.of(m.source()));
+            check.check(digest);
+            parentReady.await();
+            snapshots.commitOnto(name, key, parent, labels);
+            committed = true;
+            return digest;
+        } finally {
+            if (!committed) {
+                try {
+                    snapshots.remove(key);
+                } catch (ImageException ignored) {
+                    // the first failure is the one to report; the next open sweeps leftovers
+                }
+            }
+        }
+    }
+
     private static LayerDigest apply(List<Mount> mounts, InputStream layer) throws ImageException {
         if (mounts.size() == 1) {
             Mount m = mounts.getFirst();

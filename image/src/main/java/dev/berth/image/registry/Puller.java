@@ -48,7 +48,7 @@ import java.util.concurrent.Future;
 final class Puller {
     private static final System.Logger LOG = System.getLogger(Puller.class.getName());
     private static final int CONFIG_LIMIT = 16 << 20;
-    private static final int PIPE_CAPACITY = 8 << 20;
+    private static final int PIPE_CAPACITY = 2 << 20;
 
     private final RegistryConfig config;
     private final BlobFetcher fetcher;

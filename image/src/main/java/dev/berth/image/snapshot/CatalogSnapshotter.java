@@ -94,6 +94,11 @@ abstract class CatalogSnapshotter implements Snapshotter {
 
     @Override
     public void commit(String name, String key, Map<String, String> labels) throws ImageException {
+        commit(name, key, null, labels);
+    }
+
+    /** Commits {@code key} as {@code name}, on {@code onto} where not null (see {@link Snapshotter#commitOnto}). */
+    final void commit(String name, String key, String onto, Map<String, String> labels) throws ImageException {
         checkOpen();
         SnapshotCatalog.Entry e = catalog.get(key);
         if (e.kind() != SnapshotKind.ACTIVE) {
@@ -101,7 +106,7 @@ abstract class CatalogSnapshotter implements Snapshotter {
         }
         // measured before taking the catalog's lock: a large layer takes a while to walk
         Usage usage = measure(e);
-        SnapshotCatalog.Entry committed = catalog.commit(name, key, labels, usage);
+        SnapshotCatalog.Entry committed = catalog.commit(name, key, onto, labels, usage);
         committed(catalog.pathOf(committed));
     }
 

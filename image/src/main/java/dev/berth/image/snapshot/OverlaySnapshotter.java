@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Snapshots stacked with overlayfs: each layer is unpacked once into its own {@code <id>/fs}
@@ -19,6 +20,9 @@ import java.util.List;
  *   <li>a view of one layer is a read-only bind mount of that layer; of several, an overlay
  *       without upper layer, which the kernel makes read-only</li>
  *   <li>commit keeps {@code <id>/fs} where it is and drops {@code work}</li>
+ *   <li>a snapshot prepared without a parent may be committed onto one ({@link #commitOnto}):
+ *       its {@code fs} is an upper layer like any other once it holds overlay whiteouts, so
+ *       a pull's layers unpack side by side and are stacked in order as each one below is done</li>
  * </ul>
  *
  * <p>Directories are named by short decimal ids rather than by key, so that a chain of hundreds
@@ -72,6 +76,20 @@ public final class OverlaySnapshotter extends CatalogSnapshotter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An overlay layer's directory holds only its own changes, whatever lies below it. */
+    @Override
+    public boolean canCommitOnto() {
+        return true;
+    }
+
+    @Override
+    public void commitOnto(String name, String key, String parent, Map<String, String> labels) throws ImageException {
+        if (parent == null) {
+            throw ImageException.invalid("snapshot " + key + ": commit onto needs a parent");
+        }
+        commit(name, key, parent, labels);
     }
 
     @Override

@@ -166,8 +166,11 @@ final class SnapshotCatalog {
         return e;
     }
 
-    /** Replaces the active snapshot {@code key} with the committed snapshot {@code name}. */
-    synchronized Entry commit(String name, String key, Map<String, String> labels, Usage usage)
+    /**
+     * Replaces the active snapshot {@code key} with the committed snapshot {@code name}, on
+     * {@code onto} if that is not null (then {@code key} must have been prepared without a parent).
+     */
+    synchronized Entry commit(String name, String key, String onto, Map<String, String> labels, Usage usage)
             throws ImageException {
         Entry active = get(key);
         if (active.kind() != SnapshotKind.ACTIVE) {
@@ -177,10 +180,17 @@ final class SnapshotCatalog {
         if (name == null || name.isEmpty()) {
             throw ImageException.invalid("snapshot name must not be empty");
         }
+        if (onto != null) {
+            if (active.parent() != null) {
+                throw ImageException.invalid("snapshot " + key + " has the parent " + active.parent()
+                        + ": only a snapshot prepared without one can be committed onto another");
+            }
+            chainFrom(onto); // committed and present
+        }
         if (entries.containsKey(name)) {
             throw ImageException.conflict("snapshot " + name + ": already exists");
         }
-        Entry committed = new Entry(name, active.id(), SnapshotKind.COMMITTED, active.parent(),
+        Entry committed = new Entry(name, active.id(), SnapshotKind.COMMITTED, onto != null ? onto : active.parent(),
                 labels.isEmpty() ? active.labels() : Map.copyOf(labels), active.created(), Instant.now(), usage);
         entries.remove(key);
         entries.put(name, committed);

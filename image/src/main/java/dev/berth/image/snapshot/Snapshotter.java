@@ -67,6 +67,26 @@ public interface Snapshotter extends AutoCloseable {
     /** {@link #commit(String, String)}, replacing the labels with {@code labels} when that is not empty. */
     void commit(String name, String key, Map<String, String> labels) throws ImageException;
 
+    /**
+     * Whether {@link #commitOnto} works here: true where a snapshot's directory holds only its
+     * own changes (overlay), so that a layer can be unpacked before the layer below it exists and
+     * be stacked on it when both are done; false where a snapshot holds a whole tree (copying).
+     */
+    default boolean canCommitOnto() {
+        return false;
+    }
+
+    /**
+     * Commits the active snapshot {@code key}, prepared without a parent and holding a layer in
+     * overlay form (deletions as whiteouts), as {@code name} on top of the committed
+     * {@code parent}. {@code INVALID_ARGUMENT} where {@link #canCommitOnto} is false or
+     * {@code key} has a parent of its own.
+     */
+    default void commitOnto(String name, String key, String parent, Map<String, String> labels) throws ImageException {
+        throw ImageException.invalid("snapshot " + key + ": " + getClass().getSimpleName()
+                + " cannot commit a snapshot onto a parent it was not prepared on");
+    }
+
     /** Removes a snapshot of any kind; refused while another snapshot names it as parent. */
     void remove(String key) throws ImageException;
 

@@ -106,6 +106,57 @@ class SnapshotUnpackerTest {
         assertThat(s.stat("layer-2").labels()).containsEntry("berth.dev/diff-id", "x");
     }
 
+    @Test
+    void aLayerUnpackedAheadOfItsParentMergesAsIfUnpackedOnIt() throws Exception {
+        Snapshotter s = open("overlay");
+        SnapshotUnpacker unpacker = new SnapshotUnpacker(s);
+        byte[] second = new TarBuilder().dir("etc").whiteout("etc", "shadow").file("etc/motd", "hello")
+                .dir("var/cache/apt").opaque("var/cache/apt").file("var/cache/apt/b.deb", "b").tar();
+        byte[] first = base();
+        List<String> seenWhenParentAsked = new ArrayList<>();
+        // the top layer first: its parent is unpacked only when the top one asks for it
+        LayerDigest top = unpacker.unpackAhead("layer-2", "layer-1", new ByteArrayInputStream(second), Map.of(),
+                applied -> {}, () -> {
+                    seenWhenParentAsked.addAll(names(s));
+                    unpacker.unpack("layer-1", null, new ByteArrayInputStream(first));
+                });
+        assertThat(top.diffId()).isEqualTo(Digest.of(second));
+        assertThat(seenWhenParentAsked).singleElement().satisfies(k -> assertThat(k).endsWith(" layer-2"));
+        assertThat(s.stat("layer-2").parent()).isEqualTo("layer-1");
+
+        Path v = scratch.mount(s.view("v", "layer-2"), "v");
+        assertThat(v.resolve("etc/passwd")).exists();
+        assertThat(v.resolve("etc/shadow")).doesNotExist();
+        assertThat(v.resolve("etc/motd")).hasContent("hello");
+        assertThat(LayerApplierTest.names(v.resolve("var/cache/apt"))).containsExactly("b.deb");
+    }
+
+    @Test
+    void aLayerUnpackedAheadIsDiscardedWhenItsParentFails() throws Exception {
+        Snapshotter s = open("overlay");
+        SnapshotUnpacker unpacker = new SnapshotUnpacker(s);
+        byte[] layer = new TarBuilder().file("f", "f").tar();
+
+        assertThatThrownBy(() -> unpacker.unpackAhead("layer-2", "layer-1", new ByteArrayInputStream(layer), Map.of(),
+                applied -> {}, () -> {
+                    throw ImageException.invalid("blob sha256:0: digest mismatch");
+                })).isInstanceOf(ImageException.class).hasMessage("blob sha256:0: digest mismatch");
+        assertThat(names(s)).isEmpty();
+        try (var left = Files.list(scratch.root().resolve("snapshots"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("metadata.json");
+        }
+    }
+
+    @Test
+    void copyingSnapshotsRefuseToUnpackAhead() throws Exception {
+        Snapshotter s = open("copying");
+        assertThatThrownBy(() -> new SnapshotUnpacker(s).unpackAhead("layer-2", "layer-1",
+                new ByteArrayInputStream(new TarBuilder().file("f", "f").tar()), Map.of(), applied -> {}, () -> {}))
+                .isInstanceOf(ImageException.class)
+                .hasMessage("layer layer-2: this snapshotter cannot unpack a layer before its parent");
+        assertThat(names(s)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"overlay", "copying"})
     void aFailedUnpackLeavesNoSnapshot(String kind) throws Exception {

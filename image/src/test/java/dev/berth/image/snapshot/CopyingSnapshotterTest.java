@@ -1,6 +1,7 @@
 package dev.berth.image.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.image.ImageException;
 import dev.berth.linux.FileNodes;
@@ -53,5 +54,17 @@ class CopyingSnapshotterTest extends SnapshotterContract {
         long rdev = (Long) Files.getAttribute(c.resolve("null"), "unix:rdev", LinkOption.NOFOLLOW_LINKS);
         assertThat(FileNodes.major(rdev)).isEqualTo(1);
         assertThat(FileNodes.minor(rdev)).isEqualTo(3);
+    }
+
+    @Test
+    void copiesCannotBeCommittedOntoAParentLater() throws Exception {
+        layer("base", null, root -> Files.writeString(root.resolve("f"), "1"));
+        snapshots.prepare("alone", null);
+
+        assertThat(snapshots.canCommitOnto()).isFalse();
+        assertThatThrownBy(() -> snapshots.commitOnto("x", "alone", "base", java.util.Map.of()))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("cannot commit a snapshot onto a parent it was not prepared on");
+        assertThat(snapshots.stat("alone").kind()).isEqualTo(SnapshotKind.ACTIVE);
     }
 }

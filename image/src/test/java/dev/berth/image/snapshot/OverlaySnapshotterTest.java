@@ -1,6 +1,7 @@
 package dev.berth.image.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.image.ImageException;
 import dev.berth.linux.FileNodes;
@@ -57,5 +58,46 @@ class OverlaySnapshotterTest extends SnapshotterContract {
         assertThat((Long) Files.getAttribute(upper.resolve("gone"), "unix:rdev", LinkOption.NOFOLLOW_LINKS)).isZero();
         Optional<byte[]> opaque = Xattrs.get(upper.resolve("d"), "trusted.overlay.opaque");
         assertThat(opaque).hasValue(new byte[] {'y'});
+    }
+
+    @Test
+    void aLayerMadeBeforeItsParentIsCommittedOntoIt() throws Exception {
+        layer("base", null, root -> {
+            Files.writeString(root.resolve("keep"), "k");
+            Files.writeString(root.resolve("gone"), "g");
+        });
+        // made without a parent, in overlay form: a whiteout for base's file, and a file of its own
+        Path own = Path.of(snapshots.prepare("ahead", null).getFirst().source());
+        FileNodes.mkchar(own.resolve("gone"), 0, 0, 0);
+        Files.writeString(own.resolve("new"), "n");
+        snapshots.commitOnto("top", "ahead", "base", java.util.Map.of());
+
+        assertThat(snapshots.stat("top").parent()).isEqualTo("base");
+        assertThat(snapshots.stat("top").kind()).isEqualTo(SnapshotKind.COMMITTED);
+        Path v = scratch.mount(snapshots.view("v", "top"), "v");
+        assertThat(v.resolve("keep")).hasContent("k");
+        assertThat(v.resolve("new")).hasContent("n");
+        assertThat(v.resolve("gone")).doesNotExist();
+        // base cannot go while top stands on it
+        assertThatThrownBy(() -> snapshots.remove("base")).isInstanceOf(ImageException.class)
+                .extracting(e -> ((ImageException) e).kind()).isEqualTo(ImageException.Kind.CONFLICT);
+    }
+
+    @Test
+    void commitOntoNeedsAParentlessActiveSnapshotAndACommittedParent() throws Exception {
+        layer("base", null, root -> Files.writeString(root.resolve("f"), "1"));
+        snapshots.prepare("child", "base");
+        snapshots.prepare("alone", null);
+        snapshots.prepare("open", null);
+
+        assertThatThrownBy(() -> snapshots.commitOnto("x", "child", "base", java.util.Map.of()))
+                .hasMessageContaining("only a snapshot prepared without one can be committed onto another");
+        assertThatThrownBy(() -> snapshots.commitOnto("x", "alone", "open", java.util.Map.of()))
+                .hasMessageContaining("only committed snapshots can be parents");
+        assertThatThrownBy(() -> snapshots.commitOnto("x", "alone", "missing", java.util.Map.of()))
+                .extracting(e -> ((ImageException) e).kind()).isEqualTo(ImageException.Kind.NOT_FOUND);
+        // refused commits change nothing
+        assertThat(snapshots.stat("alone").kind()).isEqualTo(SnapshotKind.ACTIVE);
+        assertThat(snapshots.stat("child").kind()).isEqualTo(SnapshotKind.ACTIVE);
     }
 }
