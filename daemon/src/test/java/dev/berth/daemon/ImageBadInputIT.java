@@ -106,12 +106,13 @@ class ImageBadInputIT {
         TestArchive.dockerSave(archive, "mid:1", List.of(layer), 0);
         Store before = Store.now();
 
-        assertOneError(docker.run("load", "-i", archive.toString()), "layer entry blob: no space left on device");
+        String message = "layer sha256:" + TestArchive.sha256(layer) + ": entry blob: no space left on device";
+        assertOneError(docker.run("load", "-i", archive.toString()), message);
         assertUnchangedSince(before);
 
         RawHttp.Response raw = load(Files.readAllBytes(archive));
         assertThat(raw.status()).as(raw.text()).isEqualTo(503);
-        assertThat(raw.json().get("message").asText()).isEqualTo("layer entry blob: no space left on device");
+        assertThat(raw.json().get("message").asText()).isEqualTo(message);
         assertUnchangedSince(before);
         Files.delete(archive);
     }
@@ -167,8 +168,9 @@ class ImageBadInputIT {
         Store before = Store.now();
 
         for (byte[] layer : List.of(dotdot, link)) {
-            String message = layer == dotdot ? "layer entry ../../escaped: escapes the layer root"
-                    : "layer entry h: hard link to ../../etc/passwd escapes the layer root";
+            String message = "layer sha256:" + TestArchive.sha256(layer) + ": " + (layer == dotdot
+                    ? "entry ../../escaped: escapes the layer root"
+                    : "entry h: hard link to ../../etc/passwd escapes the layer root");
             Path archive = dir.resolve("climb.tar");
             TestArchive.dockerSave(archive, "climb:1", List.of(layer), 0);
             assertOneError(docker.run("load", "-i", archive.toString()), message);

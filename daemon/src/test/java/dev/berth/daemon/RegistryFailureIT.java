@@ -146,6 +146,8 @@ class RegistryFailureIT {
         print("cut once", pull);
         assertThat(pull.exit()).as(pull.err()).isZero();
         assertThat(pull.out() + pull.err()).doesNotContainIgnoringCase("error");
+        // dockerd's words for the backoff: RetryPolicy.DEFAULT's first wait, 500 ms, shows as a second
+        assertThat(pull.out().lines()).contains(layer.substring(7, 19) + ": Retrying in 1 second");
         List<FaultProxy.Request> asked = gets(blob);
         assertThat(asked).hasSize(2);
         assertThat(asked.get(0).header("Range")).isNull();

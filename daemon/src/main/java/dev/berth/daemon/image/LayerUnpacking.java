@@ -100,7 +100,7 @@ final class LayerUnpacking implements LayerHandler {
             if (e.kind() == ImageException.Kind.CONFLICT && exists(name)) {
                 return; // another pull of the same layer committed it first
             }
-            throw e;
+            throw naming(blob, e);
         }
     }
 
@@ -122,8 +122,25 @@ final class LayerUnpacking implements LayerHandler {
             if (e.kind() == ImageException.Kind.CONFLICT && exists(name)) {
                 return; // another pull of the same layer committed it first
             }
-            throw e;
+            throw naming(blob, e);
         }
+    }
+
+    /**
+     * An unpack error that names the layer, so that a refused entry of a twenty-layer image says
+     * which layer holds it ({@code layer sha256:…: entry ../../x: escapes the layer root}); errors
+     * that already name the layer's blob (digest mismatch, diffID mismatch, or one from the layer
+     * below) pass unchanged.
+     */
+    private static ImageException naming(Descriptor blob, ImageException e) {
+        String message = e.getMessage();
+        boolean named = message == null || message.contains(blob.digest().toString()) || message.startsWith("blob ")
+                || message.startsWith("layer ") && !message.startsWith("layer entry ");
+        if (named) {
+            return e;
+        }
+        String what = message.startsWith("layer entry ") ? message.substring("layer ".length()) : message;
+        return new ImageException(e.kind(), "layer " + blob.digest() + ": " + what, e);
     }
 
     private static SnapshotUnpacker.Check checked(Descriptor blob, Digest diffId, SnapshotUnpacker.Check check) {

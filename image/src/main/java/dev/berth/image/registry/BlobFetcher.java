@@ -125,8 +125,25 @@ final class BlobFetcher {
                 if (++failures >= retry.maxAttempts()) {
                     throw gaveUp(attempts, writer.offset(), size, e);
                 }
-                retry.sleepAfter(failures);
+                waitBeforeRetry(failures, progress, id);
             }
+        }
+    }
+
+    /**
+     * Waits out the backoff, counting it down in the layer's progress line as dockerd does
+     * ({@code Retrying in 2 seconds}); a wait under a second shows as one second.
+     */
+    private void waitBeforeRetry(int failures, ProgressListener progress, String id) throws InterruptedException {
+        long left = retry.delayAfter(failures).toMillis();
+        while (left > 0) {
+            long seconds = (left + 999) / 1000;
+            if (id != null) {
+                progress.onProgress(ProgressEvent.layer(id, "Retrying in " + seconds + (seconds == 1 ? " second" : " seconds")));
+            }
+            long step = left - (seconds - 1) * 1000; // to the next whole second left
+            Thread.sleep(step);
+            left -= step;
         }
     }
 
