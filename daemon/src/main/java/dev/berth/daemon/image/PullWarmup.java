@@ -23,7 +23,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * Runs the cold parts of a pull once, in the background, right after the daemon starts, so that
  * the first pull does not pay for them: the SHA-256 provider and its compiled form, the JDK
- * HTTP client's classes, the JSON mapping of manifests, and a tiny layer applied into a scratch
+ * HTTP client's classes, the JSON mapping of manifests and configs, and a tiny layer applied into a scratch
  * directory, which loads the tar and gzip readers and creates the FFM downcall handles (lchown,
  * chmod, utimensat, mknod, setxattr, and the page cache advice on large blobs: about 100 ms the
  * first time, see MACHINE.md). Measured on bench/pull's 100 MB image, a pull right after start
@@ -57,6 +57,10 @@ public final class PullWarmup {
         ImageJson.readManifest(("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
                 + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
                 + Digest.of(block) + "\",\"size\":1},\"layers\":[]}").getBytes(StandardCharsets.UTF_8), "warm-up");
+        ImageJson.readConfig(("{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2026-01-01T00:00:00Z\","
+                + "\"config\":{\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"/bin/sh\"],\"Labels\":{\"a\":\"b\"}},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + Digest.of(block) + "\"]},"
+                + "\"history\":[{\"created_by\":\"warm-up\"}]}").getBytes(StandardCharsets.UTF_8), "warm-up");
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             client.version(); // built and closed: its classes are loaded, no connection made
         }
