@@ -10,6 +10,10 @@ import dev.berth.daemon.events.EventBus;
 import dev.berth.daemon.http.ApiVersion;
 import dev.berth.daemon.image.ImageService;
 import dev.berth.daemon.image.PullWarmup;
+import dev.berth.daemon.api.container.ContainerRoutes;
+import dev.berth.daemon.container.ContainerService;
+import dev.berth.daemon.container.ContainerStore;
+import dev.berth.daemon.container.HostProfile;
 import dev.berth.image.ImageException;
 import dev.berth.image.registry.CredentialProvider;
 import dev.berth.image.registry.DockerHubMirrors;
@@ -129,8 +133,19 @@ public final class Daemon implements AutoCloseable {
                 throw new StartupFailure("image store: " + e.getMessage(), e);
             }
             PullWarmup.start(config.dataRoot().resolve("image").resolve("snapshots"));
-            HostSystem system = new HostSystem(facts, HostFacts.probe(), Inventory.empty().withImages(images), events);
-            Router router = Router.of(new SystemRoutes(system, events), new ImageRoutes(images));
+            ContainerService containers;
+            try {
+                containers = new ContainerService(ContainerStore.open(config.dataRoot()), images, events,
+                        HostProfile.probe());
+            } catch (IOException e) {
+                registry.close();
+                throw new StartupFailure("container store: " + e.getMessage(), e);
+            }
+            images.setImageUsers(containers);
+            HostSystem system = new HostSystem(facts, HostFacts.probe(),
+                    Inventory.empty().withImages(images).withContainerStates(containers::counts), events);
+            Router router = Router.of(new SystemRoutes(system, events), new ImageRoutes(images),
+                    new ContainerRoutes(containers));
 
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("API-Version", ApiVersion.CURRENT.toString());

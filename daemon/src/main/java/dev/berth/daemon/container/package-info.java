@@ -1,6 +1,9 @@
 /**
  * Containers as the Docker Engine API describes them, and their translation into an OCI runtime
- * spec. Nothing here serves HTTP yet: the container endpoints will call it.
+ * spec. {@link ContainerService} is the daemon's container manager behind the Container routes:
+ * it keeps each container's record in the {@link ContainerStore} (names unique, ids as Docker
+ * makes them, see {@link ContainerNames}) and its writable layer as a snapshot on the image's
+ * top layer. Starting, stopping, logs and attach come with the lifecycle.
  *
  * <p>The request side mirrors {@code POST /containers/create}: {@link CreateRequest} holds a
  * {@link ContainerConfig} and a {@link HostConfig} in Docker's field names, read as Go reads

@@ -14,6 +14,7 @@ import dev.berth.daemon.api.system.UsageSource;
 import dev.berth.daemon.events.EventBus;
 import dev.berth.daemon.events.EventType;
 import dev.berth.daemon.http.ApiException;
+import dev.berth.daemon.http.ErrorKind;
 import dev.berth.image.ImageException;
 import dev.berth.image.archive.ArchiveFormat;
 import dev.berth.image.archive.ImageImporter;
@@ -23,6 +24,7 @@ import dev.berth.image.archive.LayerHandler;
 import dev.berth.image.snapshot.CopyingSnapshotter;
 import dev.berth.image.snapshot.OverlaySnapshotter;
 import dev.berth.image.snapshot.Snapshotter;
+import dev.berth.image.layer.ChainId;
 import dev.berth.image.archive.LoadResult;
 import dev.berth.image.content.BlobInfo;
 import dev.berth.image.content.ContentStore;
@@ -90,6 +92,7 @@ public final class ImageService implements ImageBackend, UsageSource {
     private final EventBus events;
     private final LayerHandler layers;
     private final RegistryClient registry;
+    private volatile ImageUsers users = ImageUsers.NONE;
 
     ImageService(ImageStore store, EventBus events, LayerHandler layers, RegistryClient registry) {
         this.store = store;
@@ -114,6 +117,37 @@ public final class ImageService implements ImageBackend, UsageSource {
                 : CopyingSnapshotter.open(snapshotDir);
         return new ImageService(ImageStore.open(root, content, snapshots), events,
                 new LayerUnpacking(content, snapshots), registry);
+    }
+
+    // ---- for containers
+
+    /**
+     * What a container is made from: its image's id and config, and the snapshot of the image's
+     * top layer, on which the container's writable layer is prepared (null for an image without
+     * layers).
+     */
+    public record ContainerBase(Digest imageId, ImageConfig config, String topLayer, Snapshotter snapshots) {}
+
+    /** Who uses which image: the containers, so that {@code docker rmi} refuses as dockerd does. */
+    public void setImageUsers(ImageUsers users) {
+        this.users = users;
+    }
+
+    /** The snapshotter of the images' layers, which containers' writable layers share. */
+    public Snapshotter snapshots() {
+        return store.snapshots();
+    }
+
+    /** The base for a container of image {@code name}; 404 {@code No such image: …} if there is none. */
+    public ContainerBase containerBase(String name) {
+        Image image = resolve(name);
+        ImageConfig config = config(image);
+        List<Digest> chain = ChainId.of(config.diffIds());
+        if (store.snapshots() == null) {
+            throw new ApiException(ErrorKind.UNAVAILABLE, "image " + name + ": this daemon has no snapshotter");
+        }
+        return new ContainerBase(image.id(), config, chain.isEmpty() ? null : chain.getLast().toString(),
+                store.snapshots());
     }
 
     // ---- reading
@@ -192,7 +226,7 @@ public final class ImageService implements ImageBackend, UsageSource {
     @Override
     public List<DeleteItem> delete(String name, boolean force, boolean noPrune) {
         Image image = resolve(name);
-        List<Deletion> done = ImageErrors.call(() -> new ImageDeleter(store, ImageUsers.NONE).delete(name, force));
+        List<Deletion> done = ImageErrors.call(() -> new ImageDeleter(store, users).delete(name, force));
         collectGarbage();
         return report(done, Map.of(), image.id());
     }

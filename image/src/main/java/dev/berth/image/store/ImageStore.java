@@ -114,6 +114,11 @@ public final class ImageStore {
         }
     }
 
+    /** The snapshotter the images' layers are unpacked into; null for a store without one. */
+    public Snapshotter snapshots() {
+        return snapshots;
+    }
+
     public ContentStore content() {
         return content;
     }

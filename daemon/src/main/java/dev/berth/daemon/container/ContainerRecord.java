@@ -1,0 +1,61 @@
+package dev.berth.daemon.container;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/**
+ * What berthd keeps of one container, as {@code containers/<id>/container.json}: the request it
+ * was created from (so that the spec can be made again at every start), the effective config
+ * that {@code docker inspect} shows, the image and writable layer it stands on, and its state.
+ * Immutable; every change is a new record written whole (see {@link ContainerStore}).
+ *
+ * @param name      with Docker's leading slash ({@code /quirky_turing})
+ * @param created   RFC 3339 with nanoseconds, as Docker writes times
+ * @param image     the image as the client named it ({@code busybox}), shown by {@code docker ps}
+ * @param imageId   the image's id ({@code sha256:…}) at create time
+ * @param request   the container part of the create request, as given (null fields: not given)
+ * @param hostConfig the host part of the create request, as given
+ * @param config    {@code request} with the image's defaults merged in
+ * @param snapshot  the key of the container's writable snapshot
+ */
+@JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ContainerRecord(String id, String name, String created, String image, String imageId,
+        ContainerConfig request, HostConfig hostConfig, ContainerConfig config, String path, List<String> args,
+        String snapshot, State state) {
+
+    /** The part of a container that changes as it runs, in Docker's words ({@code ContainerState}). */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record State(String status, int pid, int exitCode, String error, String startedAt, String finishedAt,
+            boolean oomKilled) {
+        /** Go's zero time, which Docker shows for a start or finish that never happened. */
+        public static final String NEVER = "0001-01-01T00:00:00Z";
+
+        /** A container that was created and never started. */
+        public static State created() {
+            return new State("created", 0, 0, "", NEVER, NEVER, false);
+        }
+
+        public boolean isRunning() {
+            return status.equals("running") || status.equals("paused") || status.equals("restarting");
+        }
+    }
+
+    /** The name without Docker's leading slash, as {@code docker ps} shows it. */
+    public String shortName() {
+        return name.startsWith("/") ? name.substring(1) : name;
+    }
+
+    public ContainerRecord withName(String newName) {
+        return new ContainerRecord(id, newName, created, image, imageId, request, hostConfig, config, path, args,
+                snapshot, state);
+    }
+
+    public ContainerRecord withState(State newState) {
+        return new ContainerRecord(id, name, created, image, imageId, request, hostConfig, config, path, args,
+                snapshot, newState);
+    }
+}

@@ -1,0 +1,497 @@
+package dev.berth.daemon.container;
+
+import dev.berth.daemon.api.Filters;
+import dev.berth.daemon.api.container.ContainerBackend;
+import dev.berth.daemon.api.container.ContainerSummary;
+import dev.berth.daemon.api.system.ContainerCounts;
+import dev.berth.daemon.events.EventBus;
+import dev.berth.daemon.events.EventType;
+import dev.berth.daemon.http.ApiException;
+import dev.berth.daemon.http.ErrorKind;
+import dev.berth.daemon.image.ImageService;
+import dev.berth.image.ImageException;
+import dev.berth.image.snapshot.Mount;
+import dev.berth.image.snapshot.Mounter;
+import dev.berth.image.snapshot.Snapshotter;
+import dev.berth.image.store.ImageUsers;
+import dev.berth.oci.image.Digest;
+import dev.berth.linux.MountInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The daemon's containers: create, list, inspect, rename and remove, as the Container routes
+ * ask for them ({@link ContainerBackend}). A container is a record in the {@link ContainerStore}
+ * and a writable snapshot prepared on its image's top layer; its root filesystem is that
+ * snapshot's mount, at {@code containers/<id>/rootfs} while mounted.
+ *
+ * <p>Create checks everything a start would: the request, the image, the name, and the OCI spec
+ * itself, generated once with the root filesystem mounted (the user lookup reads the image's
+ * {@code /etc/passwd}), so a bad option is a 400 at {@code docker create}, not a failure at
+ * start. A create that fails leaves nothing: no record, no name, no snapshot, no mount.
+ *
+ * <p>Networking: {@code none}, {@code host} and {@code container:<name|id>} are what this
+ * daemon offers; the default bridge comes with the networking issue, and until then a container
+ * that asks for it (no {@code --network}) is refused with a message that says what to use.
+ */
+public final class ContainerService implements ContainerBackend, ContainerPids, ImageUsers {
+    static final Set<String> LIST_FILTERS = Set.of("status", "name", "id", "label", "ancestor", "exited", "before",
+            "since");
+    private static final Set<String> STATUSES = Set.of("created", "restarting", "running", "removing", "paused",
+            "exited", "dead");
+
+    private final ContainerStore store;
+    private final ImageService images;
+    private final EventBus events;
+    private final HostProfile host;
+
+    public ContainerService(ContainerStore store, ImageService images, EventBus events, HostProfile host) {
+        this.store = store;
+        this.images = images;
+        this.events = events;
+        this.host = host;
+    }
+
+    // ---- create
+
+    @Override
+    public ContainerCreated create(String name, byte[] body) {
+        CreateRequest request = parse(body);
+        String imageName = request.config().image();
+        if (imageName == null || imageName.isEmpty()) {
+            throw ApiException.invalid("config.Image: no image was given");
+        }
+        checkNetwork(request.hostConfig());
+        ImageService.ContainerBase base = images.containerBase(imageName);
+        String id = ContainerNames.newId();
+        String slashed = reserveName(name, id);
+        boolean created = false;
+        Snapshotter snapshots = base.snapshots();
+        Path dir = store.dirOf(id);
+        try {
+            Files.createDirectories(dir);
+            List<Mount> mounts = prepare(snapshots, id, base.topLayer());
+            ContainerConfig config = ImageDefaults.merge(request.config(), base.config().config());
+            validateSpec(id, base, request, mounts, dir);
+            List<String> argv = new ArrayList<>(config.entrypoint() == null ? List.of() : config.entrypoint());
+            argv.addAll(config.cmd() == null ? List.of() : config.cmd());
+            if (argv.isEmpty()) {
+                throw ApiException.invalid("no command specified");
+            }
+            ContainerRecord record = new ContainerRecord(id, slashed, Instant.now().toString(), imageName,
+                    base.imageId().toString(), request.config(), request.hostConfig(), config, argv.getFirst(),
+                    List.copyOf(argv.subList(1, argv.size())), id, ContainerRecord.State.created());
+            store.save(record);
+            created = true;
+            events.publish(EventType.CONTAINER, "create", id, Map.of("image", imageName, "name", record.shortName()));
+            return new ContainerCreated(id, List.of());
+        } catch (IOException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "create container: " + e.getMessage(), e);
+        } finally {
+            if (!created) {
+                store.release(slashed, id);
+                removeSnapshot(snapshots, id);
+                try {
+                    store.remove(id);
+                } catch (IOException ignored) {
+                    // a leftover directory without a record is swept at the next start
+                }
+            }
+        }
+    }
+
+    private static CreateRequest parse(byte[] body) {
+        try {
+            return CreateRequest.parse(body);
+        } catch (InvalidContainerConfigException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    /** The networks this daemon can give, until the networking issue brings the bridge. */
+    private static void checkNetwork(HostConfig hc) {
+        String mode = hc.networkMode() == null ? "" : hc.networkMode();
+        if (mode.equals("none") || mode.equals("host") || mode.startsWith("container:")) {
+            return;
+        }
+        if (mode.isEmpty() || mode.equals("default") || mode.equals("bridge")) {
+            throw ApiException.invalid("network bridge: the default bridge network is not available in this berthd"
+                    + " yet; use --network none, host or container:<name|id>");
+        }
+        throw ApiException.notFound("network " + mode + " not found");
+    }
+
+    private String reserveName(String name, String id) {
+        if (name != null && !name.isEmpty()) {
+            return store.reserve(name, id);
+        }
+        while (true) {
+            String generated = ContainerNames.generate(store::isFree);
+            try {
+                return store.reserve(generated, id);
+            } catch (ApiException e) {
+                if (e.kind() != ErrorKind.CONFLICT) {
+                    throw e;
+                }
+                // taken between the check and the reservation: draw again
+            }
+        }
+    }
+
+    private static List<Mount> prepare(Snapshotter snapshots, String id, String parent) {
+        try {
+            return snapshots.prepare(id, parent, Map.of("berth.container", id));
+        } catch (ImageException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "prepare the writable layer of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void removeSnapshot(Snapshotter snapshots, String key) {
+        try {
+            snapshots.remove(key);
+        } catch (ImageException e) {
+            // NOT_FOUND: it was never prepared; anything else is swept with the directory
+        }
+    }
+
+    /**
+     * Generates the container's spec once, against its mounted root filesystem, so that every
+     * option the runtime would refuse is refused now. The spec itself is made again at each start.
+     */
+    private void validateSpec(String id, ImageService.ContainerBase base, CreateRequest request, List<Mount> mounts,
+            Path dir) throws IOException {
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+        NetworkFiles files = networkFiles(id, request, dir);
+        try {
+            Mounter.mountAll(mounts, rootfs);
+        } catch (ImageException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "mount the root filesystem of " + id + ": " + e.getMessage(), e);
+        }
+        try {
+            new SpecGenerator(host, VolumeResolver.none(), this).generate(id, base.config(), request, rootfs, files);
+        } catch (InvalidContainerConfigException e) {
+            throw ApiException.invalid(e.getMessage());
+        } finally {
+            try {
+                Mounter.unmountAll(rootfs);
+            } catch (ImageException e) {
+                throw new ApiException(ErrorKind.INTERNAL, "unmount " + rootfs + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** hostname, hosts and resolv.conf in the container's directory, as dockerd writes them for its network. */
+    private NetworkFiles networkFiles(String id, CreateRequest request, Path dir) throws IOException {
+        String mode = request.hostConfig().networkMode() == null ? "" : request.hostConfig().networkMode();
+        if (mode.startsWith("container:")) {
+            return NetworkFiles.none(); // the other container's, joined with its namespace (at start)
+        }
+        boolean hostNetwork = mode.equals("host");
+        String configured = request.config().hostname();
+        String hostname = configured != null && !configured.isEmpty() ? configured
+                : hostNetwork ? host.hostname() : id.substring(0, 12);
+        Path hostnameFile = dir.resolve("hostname");
+        Files.writeString(hostnameFile, hostname + "\n");
+        Path hosts = dir.resolve("hosts");
+        Path hostHosts = Path.of("/etc/hosts");
+        if (hostNetwork && Files.isReadable(hostHosts)) {
+            Files.copy(hostHosts, hosts, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.writeString(hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                    + "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+        }
+        Path resolv = dir.resolve("resolv.conf");
+        Path hostResolv = Path.of("/etc/resolv.conf");
+        Files.write(resolv, Files.isReadable(hostResolv) ? Files.readAllBytes(hostResolv) : new byte[0]);
+        return new NetworkFiles(hostnameFile, hosts, resolv);
+    }
+
+    // ---- reading
+
+    @Override
+    public List<ContainerSummary> list(boolean all, int limit, Filters filters) {
+        filters.validate(LIST_FILTERS);
+        for (String status : List.copyOf(filters.get("status"))) {
+            if (!STATUSES.contains(status)) {
+                throw ApiException.invalid("invalid filter 'status=" + status + "'");
+            }
+        }
+        Predicate<ContainerRecord> keep = matcher(filters);
+        List<ContainerSummary> out = new ArrayList<>();
+        boolean anyStatus = !List.copyOf(filters.get("status")).isEmpty();
+        for (ContainerRecord r : store.all()) {
+            if (!all && !anyStatus && !r.state().isRunning()) {
+                continue;
+            }
+            if (keep.test(r)) {
+                out.add(summary(r));
+                if (limit > 0 && out.size() == limit) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private Predicate<ContainerRecord> matcher(Filters filters) {
+        List<String> statuses = List.copyOf(filters.get("status"));
+        List<String> names = List.copyOf(filters.get("name"));
+        List<String> ids = List.copyOf(filters.get("id"));
+        List<String> labels = List.copyOf(filters.get("label"));
+        List<String> ancestors = List.copyOf(filters.get("ancestor"));
+        List<String> exited = List.copyOf(filters.get("exited"));
+        Instant before = List.copyOf(filters.get("before")).isEmpty() ? null
+                : Instant.parse(store.get(List.copyOf(filters.get("before")).getFirst()).created());
+        Instant since = List.copyOf(filters.get("since")).isEmpty() ? null
+                : Instant.parse(store.get(List.copyOf(filters.get("since")).getFirst()).created());
+        return r -> (statuses.isEmpty() || statuses.contains(r.state().status()))
+                && (names.isEmpty() || names.stream().anyMatch(n -> matchesName(r.shortName(), n)))
+                && (ids.isEmpty() || ids.stream().anyMatch(i -> r.id().startsWith(i)))
+                && (labels.isEmpty() || labels.stream().allMatch(l -> hasLabel(r, l)))
+                && (ancestors.isEmpty() || ancestors.stream().anyMatch(a -> a.equals(r.image()) || a.equals(r.imageId())
+                        || r.imageId().startsWith("sha256:" + a)))
+                && (exited.isEmpty() || r.state().status().equals("exited")
+                        && exited.contains(Integer.toString(r.state().exitCode())))
+                && (before == null || Instant.parse(r.created()).isBefore(before))
+                && (since == null || Instant.parse(r.created()).isAfter(since));
+    }
+
+    /** Docker matches names as a regular expression, unanchored, against the name with and without its slash. */
+    private static boolean matchesName(String name, String pattern) {
+        try {
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
+            return p.matcher(name).find() || p.matcher("/" + name).find();
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw ApiException.invalid("invalid filter 'name=" + pattern + "': " + e.getDescription());
+        }
+    }
+
+    private static boolean hasLabel(ContainerRecord r, String filter) {
+        Map<String, String> labels = r.config().labels() == null ? Map.of() : r.config().labels();
+        int eq = filter.indexOf('=');
+        return eq < 0 ? labels.containsKey(filter) : filter.substring(eq + 1).equals(labels.get(filter.substring(0, eq)));
+    }
+
+    private static ContainerSummary summary(ContainerRecord r) {
+        String network = r.hostConfig().networkMode() == null ? "none" : r.hostConfig().networkMode();
+        StringBuilder command = new StringBuilder(r.path());
+        for (String arg : r.args()) {
+            command.append(' ').append(arg);
+        }
+        return new ContainerSummary(r.id(), List.of(r.name()), r.image(), r.imageId(), command.toString(),
+                Instant.parse(r.created()).getEpochSecond(), List.of(),
+                r.config().labels() == null ? Map.of() : r.config().labels(), r.state().status(), status(r.state()),
+                Map.of("NetworkMode", network), Map.of("Networks", Map.of()), List.of());
+    }
+
+    /** {@code docker ps}'s STATUS column, in dockerd's words. */
+    static String status(ContainerRecord.State s) {
+        return switch (s.status()) {
+            case "created" -> "Created";
+            case "running" -> "Up " + ago(s.startedAt());
+            case "paused" -> "Up " + ago(s.startedAt()) + " (Paused)";
+            case "restarting" -> "Restarting (" + s.exitCode() + ") " + ago(s.finishedAt()) + " ago";
+            case "exited" -> "Exited (" + s.exitCode() + ") " + ago(s.finishedAt()) + " ago";
+            case "removing" -> "Removal In Progress";
+            default -> "Dead";
+        };
+    }
+
+    /** Go's {@code units.HumanDuration}, as dockerd uses it for the status column. */
+    static String ago(String since) {
+        if (since == null || since.equals(ContainerRecord.State.NEVER)) {
+            return "Less than a second";
+        }
+        long seconds = Duration.between(Instant.parse(since), Instant.now()).toSeconds();
+        if (seconds < 1) {
+            return "Less than a second";
+        } else if (seconds == 1) {
+            return "1 second";
+        } else if (seconds < 60) {
+            return seconds + " seconds";
+        }
+        long minutes = seconds / 60;
+        if (minutes == 1) {
+            return "About a minute";
+        } else if (minutes < 60) {
+            return minutes + " minutes";
+        }
+        long hours = Math.round(seconds / 3600.0);
+        if (hours == 1) {
+            return "About an hour";
+        } else if (hours < 48) {
+            return hours + " hours";
+        } else if (hours < 24 * 7 * 2) {
+            return hours / 24 + " days";
+        } else if (hours < 24 * 30 * 2) {
+            return hours / 24 / 7 + " weeks";
+        } else if (hours < 24 * 365 * 2) {
+            return hours / 24 / 30 + " months";
+        }
+        return hours / 24 / 365 + " years";
+    }
+
+    @Override
+    public Map<String, Object> inspect(String nameOrId) {
+        ContainerRecord r = store.get(nameOrId);
+        Map<String, Object> state = new LinkedHashMap<>();
+        ContainerRecord.State s = r.state();
+        state.put("Status", s.status());
+        state.put("Running", s.status().equals("running") || s.status().equals("paused"));
+        state.put("Paused", s.status().equals("paused"));
+        state.put("Restarting", s.status().equals("restarting"));
+        state.put("OOMKilled", s.oomKilled());
+        state.put("Dead", s.status().equals("dead"));
+        state.put("Pid", s.pid());
+        state.put("ExitCode", s.exitCode());
+        state.put("Error", s.error() == null ? "" : s.error());
+        state.put("StartedAt", s.startedAt());
+        state.put("FinishedAt", s.finishedAt());
+
+        Path dir = store.dirOf(r.id());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Id", r.id());
+        out.put("Created", r.created());
+        out.put("Path", r.path());
+        out.put("Args", r.args());
+        out.put("State", state);
+        out.put("Image", r.imageId());
+        boolean ownFiles = r.hostConfig().networkMode() == null || !r.hostConfig().networkMode().startsWith("container:");
+        out.put("ResolvConfPath", ownFiles ? dir.resolve("resolv.conf").toString() : "");
+        out.put("HostnamePath", ownFiles ? dir.resolve("hostname").toString() : "");
+        out.put("HostsPath", ownFiles ? dir.resolve("hosts").toString() : "");
+        out.put("LogPath", "");
+        out.put("Name", r.name());
+        out.put("RestartCount", 0);
+        out.put("Driver", "overlay2");
+        out.put("Platform", "linux");
+        out.put("MountLabel", "");
+        out.put("ProcessLabel", "");
+        out.put("AppArmorProfile", "");
+        out.put("ExecIDs", null);
+        out.put("HostConfig", r.hostConfig());
+        out.put("GraphDriver", graphDriver(r, dir));
+        out.put("Mounts", List.of());
+        out.put("Config", r.config());
+        Map<String, Object> network = new LinkedHashMap<>();
+        network.put("Bridge", "");
+        network.put("SandboxID", "");
+        network.put("SandboxKey", "");
+        network.put("Ports", Map.of());
+        network.put("Networks", Map.of());
+        out.put("NetworkSettings", network);
+        return out;
+    }
+
+    /** overlay2's four directories, as {@code docker inspect} shows them. */
+    private Map<String, Object> graphDriver(ContainerRecord r, Path dir) {
+        Map<String, String> data = new LinkedHashMap<>();
+        try {
+            List<Mount> mounts = images.snapshots().mounts(r.snapshot());
+            Mount m = mounts.getFirst();
+            if (m.type().equals("overlay")) {
+                data.put("LowerDir", String.join(":", m.lowerDirs()));
+                data.put("MergedDir", dir.resolve("rootfs").toString());
+                data.put("UpperDir", m.option("upperdir").orElse(""));
+                data.put("WorkDir", m.option("workdir").orElse(""));
+            } else {
+                data.put("MergedDir", dir.resolve("rootfs").toString());
+                data.put("UpperDir", m.source());
+            }
+        } catch (ImageException e) {
+            // no layer (a daemon that crashed while removing): nothing to show, as dockerd
+        }
+        return Map.of("Name", "overlay2", "Data", data);
+    }
+
+    // ---- changing
+
+    @Override
+    public void rename(String nameOrId, String newName) {
+        if (newName == null || newName.isEmpty()) {
+            throw ApiException.invalid("Neither old nor new names may be empty");
+        }
+        ContainerRecord r = store.get(nameOrId);
+        String slashed = store.reserve(newName, r.id());
+        if (slashed.equals(r.name())) {
+            throw ApiException.invalid("Renaming a container with the same name as its current name");
+        }
+        try {
+            store.save(r.withName(slashed));
+        } catch (UncheckedIOException e) {
+            store.release(slashed, r.id());
+            throw new ApiException(ErrorKind.INTERNAL, e.getMessage(), e);
+        }
+        events.publish(EventType.CONTAINER, "rename", r.id(), Map.of("name", slashed.substring(1),
+                "oldName", r.name(), "image", r.image()));
+    }
+
+    @Override
+    public void remove(String nameOrId, boolean force, boolean volumes) {
+        ContainerRecord r = store.get(nameOrId);
+        if (r.state().isRunning() && !force) {
+            throw ApiException.conflict("cannot remove container \"" + r.name() + "\": container is " + r.state().status()
+                    + ": stop the container before removing or force remove");
+        }
+        Path rootfs = store.dirOf(r.id()).resolve("rootfs");
+        try {
+            if (MountInfo.isMountPoint(rootfs)) {
+                Mounter.unmountAll(rootfs);
+            }
+        } catch (ImageException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "remove container " + r.id() + ": " + e.getMessage(), e);
+        }
+        removeSnapshot(images.snapshots(), r.snapshot());
+        try {
+            store.remove(r.id());
+        } catch (IOException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "remove container " + r.id() + ": " + e.getMessage(), e);
+        }
+        events.publish(EventType.CONTAINER, "destroy", r.id(), Map.of("name", r.shortName(), "image", r.image()));
+    }
+
+    /** How many containers run, are paused, and are stopped, for {@code /info}. */
+    public ContainerCounts counts() {
+        long running = 0;
+        long paused = 0;
+        long stopped = 0;
+        for (ContainerRecord r : store.all()) {
+            switch (r.state().status()) {
+                case "running", "restarting" -> running++;
+                case "paused" -> paused++;
+                default -> stopped++;
+            }
+        }
+        return new ContainerCounts(running, paused, stopped);
+    }
+
+    @Override
+    public Optional<String> runningContainer(Digest imageId) {
+        return store.all().stream().filter(r -> r.imageId().equals(imageId.toString()) && r.state().isRunning())
+                .map(ContainerRecord::id).findFirst();
+    }
+
+    @Override
+    public Optional<String> stoppedContainer(Digest imageId) {
+        return store.all().stream().filter(r -> r.imageId().equals(imageId.toString()) && !r.state().isRunning())
+                .map(ContainerRecord::id).findFirst();
+    }
+
+    @Override
+    public OptionalLong pidOf(String nameOrId) {
+        return store.find(nameOrId).filter(r -> r.state().isRunning()).map(r -> OptionalLong.of(r.state().pid()))
+                .orElse(OptionalLong.empty());
+    }
+}
