@@ -3,10 +3,12 @@ package dev.berth.linux;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -44,6 +46,43 @@ final class LibC {
         return errno
                 ? LINKER.downcallHandle(symbol, fd, Linker.Option.captureCallState("errno"))
                 : LINKER.downcallHandle(symbol, fd);
+    }
+
+    /**
+     * {@code name} from libc when this glibc wraps it, else {@code syscall(2)} with {@code number}
+     * behind the same type, so callers invoke either exactly alike. For calls that glibc wrapped
+     * years after the kernel added them ({@code pidfd_open} arrived in glibc 2.36, Linux 5.3).
+     * {@code fd} describes the glibc function; its int arguments go to syscall as longs, which
+     * is what syscall reads them as through its varargs.
+     */
+    static MethodHandle handleOrSyscall(String name, long number, FunctionDescriptor fd, boolean errno) {
+        return LINKER.defaultLookup().find(name).isPresent()
+                ? handle(name, fd, errno)
+                : syscallHandle(number, fd, errno);
+    }
+
+    /** {@code syscall(number, ...)} typed as the function {@code fd} describes; see {@link #handleOrSyscall}. */
+    static MethodHandle syscallHandle(long number, FunctionDescriptor fd, boolean errno) {
+        MemoryLayout[] args = new MemoryLayout[fd.argumentLayouts().size() + 1];
+        args[0] = ValueLayout.JAVA_LONG;
+        for (int i = 1; i < args.length; i++) {
+            MemoryLayout a = fd.argumentLayouts().get(i - 1);
+            args[i] = a instanceof ValueLayout.OfInt ? ValueLayout.JAVA_LONG : a;
+        }
+        MemorySegment symbol = LINKER.defaultLookup().find("syscall")
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall"));
+        FunctionDescriptor raw = FunctionDescriptor.of(ValueLayout.JAVA_LONG, args);
+        Linker.Option variadic = Linker.Option.firstVariadicArg(1);
+        MethodHandle h = errno
+                ? LINKER.downcallHandle(symbol, raw, variadic, Linker.Option.captureCallState("errno"))
+                : LINKER.downcallHandle(symbol, raw, variadic);
+        h = MethodHandles.insertArguments(h, errno ? 1 : 0, number);
+        var type = fd.toMethodType();
+        if (errno) {
+            type = type.insertParameterTypes(0, MemorySegment.class);
+        }
+        // int arguments widen with sign extension; the long result narrows to the int it holds
+        return MethodHandles.explicitCastArguments(h, type);
     }
 
     private static final class Kill {

@@ -3,7 +3,9 @@
  * mounts ({@link dev.berth.linux.Mounts}, {@link dev.berth.linux.MountInfo}), extended
  * attributes ({@link dev.berth.linux.Xattrs}), device nodes and fifos
  * ({@link dev.berth.linux.FileNodes}), and the no-follow forms of chown and utimes
- * ({@link dev.berth.linux.FileOwners}, {@link dev.berth.linux.FileTimes}) that NIO lacks.
+ * ({@link dev.berth.linux.FileOwners}, {@link dev.berth.linux.FileTimes}) that NIO lacks, and
+ * process descriptors ({@link dev.berth.linux.Pidfd}) for watching processes that are not the
+ * JVM's children.
  * Every binding returns normally or throws {@link dev.berth.linux.ErrnoException} carrying the
  * errno, with a message of the form {@code <call> <path>: <strerror>}; method handles are
  * created on first use because each new downcall signature costs milliseconds, which the runtime
