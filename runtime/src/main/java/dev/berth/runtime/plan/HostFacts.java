@@ -34,7 +34,7 @@ public record HostFacts(int capLastCap, long permittedCaps, Map<String, Long> ha
      * read at a non-zero offset, and Files.readString reads a size-0 procfs file in small steps,
      * which turned cap_last_cap 40 into 4 here.
      */
-    static String readSysctl(Path file) throws IOException {
+    public static String readSysctl(Path file) throws IOException {
         try (var in = new java.io.FileInputStream(file.toFile())) {
             byte[] buf = new byte[256];
             int n = in.read(buf);
