@@ -69,6 +69,9 @@ public final class Berthd implements Callable<Integer> {
     @Option(names = "--registry-mirror", paramLabel = "URL", description = "Preferred Docker Hub mirror; repeatable")
     List<String> registryMirrors;
 
+    @Option(names = {"-b", "--bridge"}, paramLabel = "NAME", description = "Attach containers to a network bridge; none: no default network, so a container without --network gets none")
+    String bridge;
+
     @Option(names = {"-l", "--log-level"}, paramLabel = "LEVEL", description = "Log level: debug, info, warn, error, fatal (default info)")
     String logLevel;
 
@@ -104,7 +107,7 @@ public final class Berthd implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings flags = new Settings(hosts, tls, tlsVerify, tlsCaCert, tlsCert, tlsKey, dataRoot, execRoot, pidFile,
-                insecureRegistries, registryMirrors, logLevel, debug);
+                insecureRegistries, registryMirrors, logLevel, debug, bridge);
         Path file = configFile != null ? configFile : Files.exists(ConfigFile.DEFAULT) ? ConfigFile.DEFAULT : null;
         Settings fromFile = file == null ? Settings.NONE : ConfigFile.read(file);
         DaemonConfig config = DaemonConfig.resolve(flags.over(fromFile));

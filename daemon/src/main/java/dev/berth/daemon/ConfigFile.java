@@ -24,7 +24,7 @@ final class ConfigFile {
     static final Path DEFAULT = Path.of("/etc/berth/daemon.json");
 
     private static final Set<String> KEYS = Set.of("hosts", "tls", "tlsverify", "tlscacert", "tlscert", "tlskey",
-            "data-root", "exec-root", "pidfile", "insecure-registries", "registry-mirrors", "log-level", "debug");
+            "data-root", "exec-root", "pidfile", "insecure-registries", "registry-mirrors", "log-level", "debug", "bridge");
 
     /** dockerd's other daemon.json keys: known, but not (yet) Berth options. */
     private static final Set<String> DOCKERD_ONLY = Set.of("allow-nondistributable-artifacts", "api-cors-header",
@@ -85,7 +85,7 @@ final class ConfigFile {
         return new Settings(f.strings("hosts"), f.bool("tls"), f.bool("tlsverify"), f.path("tlscacert"),
                 f.path("tlscert"), f.path("tlskey"), f.path("data-root"), f.path("exec-root"), f.path("pidfile"),
                 f.strings("insecure-registries"), f.strings("registry-mirrors"), f.string("log-level"),
-                f.bool("debug"));
+                f.bool("debug"), f.string("bridge"));
     }
 
     /** Typed access to the object's fields, with errors that name the key and the type it needs. */

@@ -25,10 +25,13 @@ import java.util.logging.Level;
  * @param registryMirrors    pull-through mirrors for Docker Hub, as {@code https://host/}
  * @param logLevel           the log level, as a JUL level
  * @param debug              {@code --debug}: debug logging and stack traces of failures
+ * @param bridgeDisabled     {@code --bridge none}: containers without {@code --network} get none, as
+ *                           with dockerd; otherwise they ask for the default bridge, which this
+ *                           berthd does not have yet, and are refused
  */
 public record DaemonConfig(List<ListenAddress> hosts, TlsFiles tls, Path dataRoot, Path execRoot, Path pidFile,
                            List<String> insecureRegistries, List<String> registryMirrors, Level logLevel,
-                           boolean debug) {
+                           boolean debug, boolean bridgeDisabled) {
 
     public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
     public static final Path DEFAULT_DATA_ROOT = Path.of("/var/lib/berth");
@@ -43,7 +46,7 @@ public record DaemonConfig(List<ListenAddress> hosts, TlsFiles tls, Path dataRoo
     /** A configuration for tests and embedding: one unix socket, the given roots, defaults for the rest. */
     public static DaemonConfig of(Path socket, Path dataRoot, Path execRoot) throws StartupFailure {
         return resolve(new Settings(List.of("unix://" + socket), null, null, null, null, null, dataRoot, execRoot,
-                null, null, null, null, null));
+                null, null, null, null, null, null));
     }
 
     /** Fills in defaults and checks everything, naming the setting at fault. */
@@ -100,7 +103,11 @@ public record DaemonConfig(List<ListenAddress> hosts, TlsFiles tls, Path dataRoo
                 mirrors.add(v);
             }
         }
-        return new DaemonConfig(hosts, tls, dataRoot, execRoot, pidFile, insecure, mirrors, level, debug);
+        if (s.bridge() != null && !s.bridge().isEmpty() && !s.bridge().equals("none")) {
+            throw new StartupFailure("--bridge " + s.bridge(), "only none is supported until Berth has bridge networks");
+        }
+        return new DaemonConfig(hosts, tls, dataRoot, execRoot, pidFile, insecure, mirrors, level, debug,
+                "none".equals(s.bridge()));
     }
 
     /** logrus's level names, which dockerd's {@code --log-level} takes. */

@@ -16,6 +16,10 @@ import dev.berth.image.snapshot.Snapshotter;
 import dev.berth.image.store.ImageUsers;
 import dev.berth.oci.image.Digest;
 import dev.berth.linux.MountInfo;
+import dev.berth.oci.runtime.InvalidSpecException;
+import dev.berth.oci.runtime.Spec;
+import dev.berth.oci.runtime.SpecValidator;
+import dev.berth.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -56,12 +61,38 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     private final ImageService images;
     private final EventBus events;
     private final HostProfile host;
+    private final ContainerRunner runner;
+    private final boolean bridgeDisabled;
 
-    public ContainerService(ContainerStore store, ImageService images, EventBus events, HostProfile host) {
+    /**
+     * @param bridgeDisabled {@code --bridge none}: a container without {@code --network} gets a
+     *                       network namespace of its own with loopback only, as dockerd gives it
+     */
+    public ContainerService(ContainerStore store, ImageService images, EventBus events, HostProfile host,
+            Path execRoot, Path shim, boolean bridgeDisabled) throws IOException {
+        this.bridgeDisabled = bridgeDisabled;
         this.store = store;
         this.images = images;
         this.events = events;
         this.host = host;
+        this.runner = new ContainerRunner(execRoot, shim);
+        settleAfterRestart();
+    }
+
+    /**
+     * Containers recorded as running by a daemon that is gone: their monitors ended with that
+     * daemon's output readers, so they are recorded as exited (Docker's live restore, which
+     * reattaches to the survivors, comes with the shim's held output fifos).
+     */
+    private void settleAfterRestart() {
+        for (ContainerRecord r : store.all()) {
+            if (r.state().isRunning()) {
+                unmountRootfs(r);
+                store.save(r.withState(new ContainerRecord.State("exited", 0, 255,
+                        "the daemon stopped while the container ran", r.state().startedAt(), Instant.now().toString(),
+                        false)));
+            }
+        }
     }
 
     // ---- create
@@ -121,14 +152,18 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     }
 
     /** The networks this daemon can give, until the networking issue brings the bridge. */
-    private static void checkNetwork(HostConfig hc) {
+    private void checkNetwork(HostConfig hc) {
         String mode = hc.networkMode() == null ? "" : hc.networkMode();
         if (mode.equals("none") || mode.equals("host") || mode.startsWith("container:")) {
             return;
         }
-        if (mode.isEmpty() || mode.equals("default") || mode.equals("bridge")) {
+        boolean isDefault = mode.isEmpty() || mode.equals("default");
+        if (isDefault && bridgeDisabled) {
+            return; // a namespace of its own without interfaces: dockerd's --bridge none
+        }
+        if (isDefault || mode.equals("bridge")) {
             throw ApiException.invalid("network bridge: the default bridge network is not available in this berthd"
-                    + " yet; use --network none, host or container:<name|id>");
+                    + " yet; use --network none, host or container:<name|id> (or start berthd with --bridge none)");
         }
         throw ApiException.notFound("network " + mode + " not found");
     }
@@ -285,7 +320,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     }
 
     private static ContainerSummary summary(ContainerRecord r) {
-        String network = r.hostConfig().networkMode() == null ? "none" : r.hostConfig().networkMode();
+        String network = r.hostConfig().networkMode() == null || r.hostConfig().networkMode().isEmpty() ? "default"
+                : r.hostConfig().networkMode();
         StringBuilder command = new StringBuilder(r.path());
         for (String arg : r.args()) {
             command.append(' ').append(arg);
@@ -416,6 +452,302 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         return Map.of("Name", "overlay2", "Data", data);
     }
 
+
+    // ---- running
+
+    @Override
+    public void start(String nameOrId) {
+        ContainerRecord r = store.get(nameOrId);
+        synchronized (lockOf(r.id())) {
+            r = store.get(r.id());
+            if (r.state().isRunning()) {
+                return; // dockerd answers 304: already started
+            }
+            ImageService.ContainerBase base = images.containerBase(r.imageId());
+            Path dir = store.dirOf(r.id());
+            Path rootfs = dir.resolve("rootfs");
+            JsonFileLog log = null;
+            boolean started = false;
+            try {
+                Files.createDirectories(rootfs);
+                if (!MountInfo.isMountPoint(rootfs)) {
+                    Mounter.mountAll(images.snapshots().mounts(r.snapshot()), rootfs);
+                }
+                CreateRequest request = new CreateRequest(r.request(), r.hostConfig());
+                Spec spec;
+                try {
+                    spec = new SpecGenerator(host, VolumeResolver.none(), this)
+                            .generate(r.id(), base.config(), request, rootfs, networkFiles(r.id(), request, dir));
+                } catch (InvalidContainerConfigException e) {
+                    throw ApiException.invalid(e.getMessage());
+                }
+                checkExecutable(spec, rootfs);
+                log = JsonFileLog.open(dir.resolve(r.id() + "-json.log"));
+                String id = r.id();
+                List<ContainerOutput.Sink> attached = pendingAttach.remove(id);
+                ContainerRunner.Running running = runner.start(id, spec, log,
+                        output -> (attached == null ? List.<ContainerOutput.Sink>of() : attached).forEach(output::attach),
+                        exit -> exited(id, exit));
+                ContainerRecord now = r.withState(new ContainerRecord.State("running", running.pid(), 0, "",
+                        Instant.now().toString(), ContainerRecord.State.NEVER, false));
+                store.save(now);
+                started = true;
+                events.publish(EventType.CONTAINER, "start", id, Map.of("name", now.shortName(), "image", now.image()));
+            } catch (RuntimeFailure e) {
+                failedStart(r, 128, e.getMessage());
+                throw new ApiException(ErrorKind.INTERNAL, "failed to start container " + r.id() + ": " + e.getMessage(), e);
+            } catch (ApiException e) {
+                failedStart(r, e.getMessage().contains("executable file not found") ? 127 : 128, e.getMessage());
+                throw e;
+            } catch (ImageException | IOException e) {
+                failedStart(r, 128, e.getMessage());
+                throw new ApiException(ErrorKind.INTERNAL, "failed to start container " + r.id() + ": " + e.getMessage(), e);
+            } finally {
+                if (!started && log != null) {
+                    log.close();
+                }
+            }
+        }
+    }
+
+    /** The command must exist in the image: Docker's words, whose "executable file not found" makes the CLI exit 127. */
+    private static void checkExecutable(Spec spec, Path rootfs) {
+        try {
+            SpecValidator.validateArgs0(spec, rootfs);
+        } catch (InvalidSpecException e) {
+            String cmd = spec.process().args().isEmpty() ? "" : spec.process().args().getFirst();
+            throw ApiException.invalid("failed to create task for container: exec: \"" + cmd
+                    + "\": executable file not found in $PATH");
+        }
+    }
+
+    /** A start that failed: recorded as Docker records it (exited, with the code and the error), unmounted. */
+    private void failedStart(ContainerRecord r, int code, String error) {
+        List<ContainerOutput.Sink> attached = pendingAttach.remove(r.id());
+        if (attached != null) {
+            attached.forEach(ContainerOutput.Sink::end);
+        }
+        unmountRootfs(r);
+        ContainerRecord now = r.withState(new ContainerRecord.State("exited", 0, code, error, r.state().startedAt(),
+                Instant.now().toString(), false));
+        store.save(now);
+        List<CompletableFuture<ContainerRecord>> taken = exitWaiters.remove(r.id());
+        if (taken != null) {
+            taken.forEach(w -> w.complete(now)); // the CLI waits before it starts: it gets the code
+        }
+        if (Boolean.TRUE.equals(r.hostConfig().autoRemove())) {
+            remove(r.id(), true, false);
+        }
+    }
+
+    /** The runner's report: the container exited and its output was read to the end. */
+    private void exited(String id, ContainerRunner.Exit exit) {
+        Optional<ContainerRecord> found = store.find(id);
+        if (found.isEmpty()) {
+            return;
+        }
+        ContainerRecord r = found.get();
+        unmountRootfs(r);
+        runner.forget(id);
+        ContainerRecord now = r.withState(new ContainerRecord.State("exited", 0, exit.code(),
+                exit.error() == null ? "" : exit.error(), r.state().startedAt(), Instant.now().toString(), false));
+        store.save(now);
+        events.publish(EventType.CONTAINER, "die", id, Map.of("name", now.shortName(), "image", now.image(),
+                "exitCode", Integer.toString(exit.code())));
+        List<CompletableFuture<ContainerRecord>> taken = exitWaiters.remove(id);
+        if (taken != null) {
+            taken.forEach(w -> w.complete(now));
+        }
+        if (Boolean.TRUE.equals(r.hostConfig().autoRemove())) {
+            remove(id, true, false);
+        }
+    }
+
+    private void unmountRootfs(ContainerRecord r) {
+        Path rootfs = store.dirOf(r.id()).resolve("rootfs");
+        try {
+            if (MountInfo.isMountPoint(rootfs)) {
+                Mounter.unmountAll(rootfs);
+            }
+        } catch (ImageException e) {
+            System.getLogger(ContainerService.class.getName()).log(System.Logger.Level.WARNING,
+                    "unmount " + rootfs + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void kill(String nameOrId, String signal) {
+        ContainerRecord r = store.get(nameOrId);
+        if (!r.state().isRunning()) {
+            throw ApiException.conflict("cannot kill container: " + r.id() + ": container " + r.id()
+                    + " is not running");
+        }
+        int number = Signals.parse(signal == null || signal.isEmpty() ? "KILL" : signal);
+        try {
+            runner.signal(r.id(), number);
+        } catch (IOException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "kill " + r.id() + ": " + e.getMessage(), e);
+        }
+        events.publish(EventType.CONTAINER, "kill", r.id(), Map.of("name", r.shortName(), "image", r.image(),
+                "signal", Integer.toString(number)));
+    }
+
+    @Override
+    public void stop(String nameOrId, String signal, Integer timeoutSeconds) {
+        ContainerRecord r = store.get(nameOrId);
+        Optional<ContainerRunner.Running> running = runner.get(r.id());
+        if (!r.state().isRunning() || running.isEmpty()) {
+            return; // dockerd answers 304: already stopped
+        }
+        String stopSignal = signal != null && !signal.isEmpty() ? signal
+                : r.config().stopSignal() != null ? r.config().stopSignal() : "TERM";
+        int timeout = timeoutSeconds != null ? timeoutSeconds
+                : r.config().stopTimeout() != null ? r.config().stopTimeout() : 10;
+        try {
+            runner.signal(r.id(), Signals.parse(stopSignal));
+            if (timeout < 0) {
+                running.get().exit().join();
+            } else {
+                try {
+                    running.get().exit().get(timeout, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    runner.signal(r.id(), 9);
+                    running.get().exit().join();
+                }
+            }
+        } catch (IOException | java.util.concurrent.ExecutionException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "stop " + r.id() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ErrorKind.UNAVAILABLE, "stop " + r.id() + ": interrupted", e);
+        }
+        events.publish(EventType.CONTAINER, "stop", r.id(), Map.of("name", r.shortName(), "image", r.image()));
+    }
+
+    @Override
+    public WaitHandle waitFor(String nameOrId, String condition) {
+        ContainerRecord r = store.get(nameOrId);
+        String c = condition == null || condition.isEmpty() ? "not-running" : condition;
+        if (!Set.of("not-running", "next-exit", "removed").contains(c)) {
+            throw ApiException.invalid("invalid condition: \"" + c + "\"");
+        }
+        CompletableFuture<ContainerRecord> done = new CompletableFuture<>();
+        synchronized (lockOf(r.id())) {
+            r = store.get(r.id());
+            if (c.equals("not-running") && !r.state().isRunning()) {
+                done.complete(r);
+            } else if (c.equals("removed")) {
+                removedWaiters(r.id()).add(done);
+            } else {
+                waiters(r.id()).add(done);
+            }
+        }
+        String id = r.id();
+        return new WaitHandle() {
+            @Override
+            public WaitResult await() {
+                ContainerRecord end = done.join();
+                return new WaitResult(end.state().exitCode(), end.state().error());
+            }
+
+            @Override
+            public void cancel() {
+                done.cancel(false);
+                List<CompletableFuture<ContainerRecord>> exits = exitWaiters.get(id);
+                if (exits != null) {
+                    exits.remove(done);
+                }
+                List<CompletableFuture<ContainerRecord>> removals = removeWaiters.get(id);
+                if (removals != null) {
+                    removals.remove(done);
+                }
+            }
+        };
+    }
+
+    @Override
+    public boolean tty(String nameOrId) {
+        return store.get(nameOrId).config().isTty();
+    }
+
+    @Override
+    public void attach(String nameOrId, AttachSink sink) {
+        ContainerRecord r = store.get(nameOrId);
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        ContainerOutput.Sink s = new ContainerOutput.Sink() {
+            @Override
+            public void write(int stream, byte[] data, int offset, int length) throws IOException {
+                sink.write(stream, data, offset, length);
+            }
+
+            @Override
+            public void end() {
+                ended.complete(null);
+            }
+        };
+        String id = r.id();
+        sink.onCancel(() -> {
+            runner.get(id).ifPresent(running -> running.output().detach(s));
+            ended.complete(null);
+        });
+        synchronized (lockOf(r.id())) {
+            Optional<ContainerRunner.Running> running = runner.get(r.id());
+            if (running.isPresent()) {
+                running.get().output().attach(s);
+            } else {
+                pendingAttach.computeIfAbsent(r.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(s);
+            }
+        }
+        try {
+            ended.join();
+        } finally {
+            List<ContainerOutput.Sink> pending = pendingAttach.get(r.id());
+            if (pending != null) {
+                pending.remove(s);
+            }
+            sink.end();
+        }
+    }
+
+    @Override
+    public void logs(String nameOrId, LogOptions options, AttachSink sink) throws IOException {
+        ContainerRecord r = store.get(nameOrId);
+        Path file = store.dirOf(r.id()).resolve(r.id() + "-json.log");
+        List<JsonFileLog.Entry> entries = JsonFileLog.read(file);
+        int from = options.tail() < 0 ? 0 : Math.max(0, entries.size() - options.tail());
+        for (JsonFileLog.Entry e : entries.subList(from, entries.size())) {
+            if (options.wants(e.stream()) && options.inWindow(e.time())) {
+                byte[] data = options.timestamps()
+                        ? (e.time().toString() + " " + new String(e.data(), java.nio.charset.StandardCharsets.UTF_8))
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                        : e.data();
+                sink.write(e.stream(), data, 0, data.length);
+            }
+        }
+        sink.end();
+    }
+
+    private final Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Clients attached to a container that was not running yet: they get its next start's output. */
+    private final Map<String, List<ContainerOutput.Sink>> pendingAttach = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<CompletableFuture<ContainerRecord>>> exitWaiters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<CompletableFuture<ContainerRecord>>> removeWaiters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Object lockOf(String id) {
+        return locks.computeIfAbsent(id, k -> new Object());
+    }
+
+    /** Taken (and so cleared) by the one exit that completes them. */
+    private List<CompletableFuture<ContainerRecord>> waiters(String id) {
+        return exitWaiters.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+    }
+
+    private List<CompletableFuture<ContainerRecord>> removedWaiters(String id) {
+        return removeWaiters.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+    }
+
     // ---- changing
 
     @Override
@@ -445,6 +777,16 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             throw ApiException.conflict("cannot remove container \"" + r.name() + "\": container is " + r.state().status()
                     + ": stop the container before removing or force remove");
         }
+        Optional<ContainerRunner.Running> running = runner.get(r.id());
+        if (running.isPresent()) {
+            try {
+                runner.signal(r.id(), 9);
+            } catch (IOException e) {
+                // exiting already
+            }
+            running.get().exit().join();
+            r = store.get(r.id());
+        }
         Path rootfs = store.dirOf(r.id()).resolve("rootfs");
         try {
             if (MountInfo.isMountPoint(rootfs)) {
@@ -459,7 +801,21 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         } catch (IOException e) {
             throw new ApiException(ErrorKind.INTERNAL, "remove container " + r.id() + ": " + e.getMessage(), e);
         }
+        runner.forget(r.id());
         events.publish(EventType.CONTAINER, "destroy", r.id(), Map.of("name", r.shortName(), "image", r.image()));
+        List<CompletableFuture<ContainerRecord>> removed = removeWaiters.remove(r.id());
+        if (removed != null) {
+            for (CompletableFuture<ContainerRecord> w : removed) {
+                w.complete(r);
+            }
+        }
+        List<CompletableFuture<ContainerRecord>> exits = exitWaiters.remove(r.id());
+        if (exits != null) {
+            for (CompletableFuture<ContainerRecord> w : exits) {
+                w.complete(r);
+            }
+        }
+        locks.remove(r.id());
     }
 
     /** How many containers run, are paused, and are stopped, for {@code /info}. */

@@ -12,6 +12,7 @@ import dev.berth.runtime.plan.LaunchPlan;
 import dev.berth.runtime.plan.PlanException;
 import dev.berth.runtime.plan.PlanRequest;
 import dev.berth.runtime.plan.SpecPlanner;
+import dev.berth.runtime.shim.ShimProcess;
 import dev.berth.runtime.state.AtomicFile;
 import dev.berth.runtime.state.ContainerRecord;
 import java.io.IOException;
@@ -48,8 +49,34 @@ public final class Create {
     /** A created container's launch and the spec it was created from, for callers that go on with both. */
     record Created(Launch.Started launch, Spec spec) {}
 
+    /**
+     * A container started under its monitoring shim for a caller that stays with it (the
+     * daemon): the shim, which reports the exit and takes signals, and the container's pid.
+     */
+    public record Monitored(ShimProcess shim, int pid) {}
+
+    /**
+     * Creates and starts a container in monitor mode ({@code o.monitor()} must be set), its stdio
+     * (the shim's, which the container inherits) redirected as given.
+     */
+    public Monitored startMonitored(Options o, ProcessBuilder.Redirect stdin, ProcessBuilder.Redirect stdout,
+            ProcessBuilder.Redirect stderr) throws RuntimeFailure, IOException {
+        if (!o.monitor() || o.waitOnFifo()) {
+            throw new IllegalArgumentException("startMonitored needs monitor mode without the exec fifo");
+        }
+        Launch.Started started = createParsed(o, stdin, stdout, stderr).launch();
+        return new Monitored(started.shim(), started.pid());
+    }
+
     /** {@link #create}, also handing back the parsed spec so that {@code run} need not read it again. */
     Created createParsed(Options o) throws RuntimeFailure, IOException {
+        return createParsed(o, ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT,
+                ProcessBuilder.Redirect.INHERIT);
+    }
+
+    /** {@link #createParsed(Options)} with the shim's (and so the container's) stdio given. */
+    Created createParsed(Options o, ProcessBuilder.Redirect stdin, ProcessBuilder.Redirect stdout,
+            ProcessBuilder.Redirect stderr) throws RuntimeFailure, IOException {
         dev.berth.runtime.state.StateStore.checkId(o.id());
         Path bundle = o.bundle().toAbsolutePath().normalize();
         byte[] config = readConfig(bundle);
@@ -103,9 +130,7 @@ public final class Create {
             final Cgroup cg = cgroup;
             String created = Instant.now().toString();
             Launch.Started started = Launch.start(ctx, plan, ctx.socketPath(dir, "init.sock"),
-                    pid -> atSyncPoint(spec, bundle, o.id(), cg, pid),
-                    ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT,
-                    ProcessBuilder.Redirect.INHERIT);
+                    pid -> atSyncPoint(spec, bundle, o.id(), cg, pid), stdin, stdout, stderr);
             StartTrace.mark("shim until ready");
             ContainerRecord record = new ContainerRecord(o.id(), bundle.toString(), rootfs.toString(),
                     started.pid(), ProcInfo.startTime(started.pid()), created, "", cgroupPath,

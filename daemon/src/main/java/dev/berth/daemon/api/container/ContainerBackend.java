@@ -27,4 +27,64 @@ public interface ContainerBackend {
 
     /** {@code DELETE /containers/{id}?force=…&v=…}. */
     void remove(String nameOrId, boolean force, boolean volumes);
+
+    /** {@code POST /containers/{id}/start}; a running container is left as it is. */
+    void start(String nameOrId);
+
+    /** {@code POST /containers/{id}/kill?signal=…} (default KILL); 409 if it is not running. */
+    void kill(String nameOrId, String signal);
+
+    /** {@code POST /containers/{id}/stop?signal=…&t=…}: the stop signal, then KILL after the timeout. */
+    void stop(String nameOrId, String signal, Integer timeoutSeconds);
+
+    /** A registered wait: {@link #await} blocks until its condition holds, or throws CancellationException after {@link #cancel}. */
+    interface WaitHandle {
+        WaitResult await();
+
+        void cancel();
+    }
+
+    /** {@code ContainerWaitResponse}: the exit code, and the error of a start that failed. */
+    record WaitResult(int statusCode, String error) {}
+
+    /**
+     * {@code POST /containers/{id}/wait?condition=…} ({@code not-running}, {@code next-exit},
+     * {@code removed}): registered when this returns, so that a start sent afterwards cannot be missed.
+     */
+    WaitHandle waitFor(String nameOrId, String condition);
+
+    /** Whether the container has a terminal: its output is then one raw stream, without stdcopy frames. */
+    boolean tty(String nameOrId);
+
+    /** The receiving end of a container's output: stream 1 is stdout, 2 stderr. */
+    interface AttachSink {
+        void write(int stream, byte[] data, int offset, int length) throws java.io.IOException;
+
+        void end();
+
+        /** Registers what to do when the client goes away while nothing is written to it. */
+        default void onCancel(Runnable detach) {}
+    }
+
+    /**
+     * {@code POST /containers/{id}/attach}: the container's output from now until it ends; on a
+     * container that is not running, from its next start on (how {@code docker run} and
+     * {@code docker start -a} attach before they start). Blocks until the output ends.
+     */
+    void attach(String nameOrId, AttachSink sink);
+
+    /** What {@code docker logs} asks for. {@code tail} below 0: everything. */
+    record LogOptions(boolean stdout, boolean stderr, boolean timestamps, int tail, java.time.Instant since,
+            java.time.Instant until) {
+        public boolean wants(int stream) {
+            return stream == 2 ? stderr : stdout;
+        }
+
+        public boolean inWindow(java.time.Instant time) {
+            return (since == null || !time.isBefore(since)) && (until == null || !time.isAfter(until));
+        }
+    }
+
+    /** {@code GET /containers/{id}/logs}: the logged output, then the end. */
+    void logs(String nameOrId, LogOptions options, AttachSink sink) throws java.io.IOException;
 }

@@ -2,16 +2,24 @@ package dev.berth.daemon.api.container;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.daemon.api.Filters;
+import dev.berth.daemon.http.ApiException;
+import dev.berth.daemon.http.Json;
+import dev.berth.daemon.http.RawStreams;
 import dev.berth.daemon.http.Request;
 import dev.berth.daemon.http.Response;
 import dev.berth.daemon.http.Route;
 import dev.berth.daemon.http.RouteTable;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The Container tag's routes that this daemon serves so far: create, list, inspect, rename and
- * remove. An id, a name or a unique id prefix names a container in every path.
+ * The Container tag's routes that this daemon serves so far: create, list, inspect, rename,
+ * remove, start, stop, kill, wait, attach (output only, with Docker's stdcopy frames when there
+ * is no terminal) and logs. An id, a name or a unique id prefix names a container in every path.
  */
 public final class ContainerRoutes implements RouteTable {
     private final ContainerBackend backend;
@@ -36,7 +44,143 @@ public final class ContainerRoutes implements RouteTable {
                 Route.delete("/containers/{name}", (rq, rs) -> {
                     backend.remove(rq.param("name"), rq.queryBool("force"), rq.queryBool("v"));
                     rs.noContent();
-                }));
+                }),
+                Route.post("/containers/{name}/start", (rq, rs) -> {
+                    backend.start(rq.param("name"));
+                    rs.noContent();
+                }),
+                Route.post("/containers/{name}/kill", (rq, rs) -> {
+                    backend.kill(rq.param("name"), rq.query("signal"));
+                    rs.noContent();
+                }),
+                Route.post("/containers/{name}/stop", (rq, rs) -> {
+                    String t = rq.query("t") != null ? rq.query("t") : rq.query("timeout");
+                    backend.stop(rq.param("name"), rq.query("signal"), t == null || t.isEmpty() ? null : parseInt("t", t));
+                    rs.noContent();
+                }),
+                Route.post("/containers/{name}/wait", this::waitFor),
+                Route.hijacking("POST", "/containers/{name}/attach", this::attach),
+                Route.get("/containers/{name}/logs", this::logs));
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("invalid value for " + name + ": " + value);
+        }
+    }
+
+    /**
+     * The headers go out as soon as the wait is registered (the docker CLI sends its start only
+     * after it has them), the body once the condition holds.
+     */
+    void waitFor(Request request, Response response) throws IOException {
+        ContainerBackend.WaitHandle handle = backend.waitFor(request.param("name"), request.query("condition"));
+        request.onCancel(handle::cancel); // a client that gives up frees its waiter
+        OutputStream out = response.stream("application/json");
+        out.flush();
+        ContainerBackend.WaitResult result;
+        try {
+            result = handle.await();
+        } catch (java.util.concurrent.CancellationException e) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("StatusCode", result.statusCode());
+        body.put("Error", result.error() == null || result.error().isEmpty() ? null
+                : Map.of("Message", result.error()));
+        try {
+            out.write(Json.MAPPER.writeValueAsBytes(body));
+            out.write('\n');
+            out.close();
+        } catch (IOException e) {
+            // the client read its answer and hung up before the end of the chunked body, as the docker CLI may
+        }
+    }
+
+    void attach(Request request, Response response) throws IOException {
+        String name = request.param("name");
+        boolean tty = backend.tty(name); // 404 before the connection is taken over
+        boolean stdout = request.queryBool("stdout");
+        boolean stderr = request.queryBool("stderr");
+        RawStreams raw = response.hijack(tty ? "application/vnd.docker.raw-stream"
+                : "application/vnd.docker.multiplexed-stream");
+        OutputStream out = raw.output();
+        backend.attach(name, new ContainerBackend.AttachSink() {
+            @Override
+            public void write(int stream, byte[] data, int offset, int length) throws IOException {
+                if (stream == 2 ? stderr : stdout) {
+                    frame(out, tty, stream, data, offset, length);
+                }
+            }
+
+            @Override
+            public void end() {
+                try {
+                    raw.closeWrite();
+                } catch (IOException e) {
+                    // the client went away first
+                }
+            }
+
+            @Override
+            public void onCancel(Runnable detach) {
+                request.onCancel(detach);
+            }
+        });
+    }
+
+    void logs(Request request, Response response) throws IOException {
+        String name = request.param("name");
+        boolean stdout = request.queryBool("stdout");
+        boolean stderr = request.queryBool("stderr");
+        if (!stdout && !stderr) {
+            throw ApiException.invalid("Bad parameters: you must choose at least one stream");
+        }
+        boolean tty = backend.tty(name);
+        String tail = request.query("tail");
+        int lines = tail == null || tail.isEmpty() || tail.equals("all") ? -1 : parseInt("tail", tail);
+        ContainerBackend.LogOptions options = new ContainerBackend.LogOptions(stdout, stderr,
+                request.queryBool("timestamps"), lines, time("since", request.query("since")),
+                time("until", request.query("until")));
+        OutputStream out = response.stream(tty ? "application/vnd.docker.raw-stream"
+                : "application/vnd.docker.multiplexed-stream");
+        backend.logs(name, options, new ContainerBackend.AttachSink() {
+            @Override
+            public void write(int stream, byte[] data, int offset, int length) throws IOException {
+                frame(out, tty, stream, data, offset, length);
+            }
+
+            @Override
+            public void end() {}
+        });
+        out.close();
+    }
+
+    /** A Unix time with an optional fraction ({@code 1700000000.5}), as the docker CLI sends since and until. */
+    static Instant time(String name, String value) {
+        if (value == null || value.isEmpty() || value.equals("0")) {
+            return null;
+        }
+        try {
+            java.math.BigDecimal seconds = new java.math.BigDecimal(value);
+            long whole = seconds.longValue();
+            long nanos = seconds.subtract(java.math.BigDecimal.valueOf(whole)).movePointRight(9).longValue();
+            return Instant.ofEpochSecond(whole, nanos);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("invalid value for " + name + ": " + value);
+        }
+    }
+
+    /** Docker's stdcopy frame: the stream, three zero bytes, the length (big-endian), the bytes; raw with a terminal. */
+    static void frame(OutputStream out, boolean tty, int stream, byte[] data, int offset, int length) throws IOException {
+        if (!tty) {
+            out.write(new byte[] {(byte) stream, 0, 0, 0, (byte) (length >>> 24), (byte) (length >>> 16),
+                (byte) (length >>> 8), (byte) length});
+        }
+        out.write(data, offset, length);
+        out.flush();
     }
 
     void create(Request request, Response response) throws IOException {

@@ -1,0 +1,109 @@
+package dev.berth.daemon.container;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Where a running container's output goes: its {@link JsonFileLog}, a line per entry, and every
+ * client attached to it, chunk by chunk as the container wrote them. The output ends once both
+ * of its streams ended; attached clients are then told, and a client that attaches later finds
+ * it ended at once.
+ */
+final class ContainerOutput {
+    /** An attached client. A write that fails detaches it; the container is not affected. */
+    interface Sink {
+        void write(int stream, byte[] data, int offset, int length) throws IOException;
+
+        void end();
+    }
+
+    static final int STDOUT = 1;
+    static final int STDERR = 2;
+
+    private final JsonFileLog log;
+    private final List<Sink> sinks = new CopyOnWriteArrayList<>();
+    private final ByteArrayOutputStream[] partial = {null, new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+    private final boolean[] open = {false, true, true};
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+    ContainerOutput(JsonFileLog log) {
+        this.log = log;
+    }
+
+    /** Attaches {@code sink}; if the output has ended, the sink is ended at once. */
+    void attach(Sink sink) {
+        synchronized (this) {
+            if (!ended.isDone()) {
+                sinks.add(sink);
+                return;
+            }
+        }
+        sink.end();
+    }
+
+    void detach(Sink sink) {
+        sinks.remove(sink);
+    }
+
+    /** Bytes the container wrote on {@code stream}. */
+    synchronized void deliver(int stream, byte[] data, int length) {
+        for (Sink sink : sinks) {
+            try {
+                sink.write(stream, data, 0, length);
+            } catch (IOException e) {
+                sinks.remove(sink); // a client that went away; the others go on
+                sink.end();
+            }
+        }
+        Instant now = Instant.now();
+        ByteArrayOutputStream line = partial[stream];
+        int from = 0;
+        for (int i = 0; i < length; i++) {
+            if (data[i] == '\n') {
+                if (line.size() == 0) {
+                    log.write(stream, now, data, from, i + 1 - from);
+                } else {
+                    line.write(data, from, i + 1 - from);
+                    byte[] whole = line.toByteArray();
+                    log.write(stream, now, whole, 0, whole.length);
+                    line.reset();
+                }
+                from = i + 1;
+            }
+        }
+        line.write(data, from, length - from);
+    }
+
+    /** {@code stream} ended (the container and its shim closed it). */
+    void endStream(int stream) {
+        List<Sink> toEnd = List.of();
+        synchronized (this) {
+            if (!open[stream]) {
+                return;
+            }
+            open[stream] = false;
+            ByteArrayOutputStream line = partial[stream];
+            if (line.size() > 0) {
+                byte[] rest = line.toByteArray();
+                log.write(stream, Instant.now(), rest, 0, rest.length);
+                line.reset();
+            }
+            if (!open[STDOUT] && !open[STDERR]) {
+                toEnd = List.copyOf(sinks);
+                sinks.clear();
+                log.close();
+                ended.complete(null);
+            }
+        }
+        toEnd.forEach(Sink::end);
+    }
+
+    /** Completes when both streams have ended. */
+    CompletableFuture<Void> ended() {
+        return ended;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.berth.daemon.container;
+
+import dev.berth.oci.runtime.OciJson;
+import dev.berth.oci.runtime.Spec;
+import dev.berth.runtime.RuntimeFailure;
+import dev.berth.runtime.container.Create;
+import dev.berth.runtime.container.Delete;
+import dev.berth.runtime.container.RuntimeContext;
+import dev.berth.runtime.shim.ShimException;
+import dev.berth.runtime.shim.ShimProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Runs containers through the runtime library, in-process: the bundle ({@code config.json}) and
+ * the output fifos go to {@code <exec-root>/containers/<id>/}, the runtime's state to
+ * {@code <exec-root>/runtime/}, and each container runs under its shim in monitor mode, in a
+ * session of its own, holding its output fifos open (so a berthd that goes away does not take
+ * the container with it). A thread per container waits for the shim's exit report; the output
+ * is read by a {@link FifoPump} per stream into the container's {@link ContainerOutput}.
+ */
+final class ContainerRunner {
+    /** What a run ended with: the wait status (as waitpid gives it) and, if it never ran, why. */
+    record Exit(int status, String error) {
+        /** The exit code as a shell reports it: the code, or 128 + the signal. */
+        int code() {
+            int signal = status & 0x7f;
+            return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+        }
+    }
+
+    /** One running container: its shim, its output, and its exit. */
+    record Running(String id, ShimProcess shim, int pid, ContainerOutput output, List<FifoPump> pumps,
+            CompletableFuture<Exit> exit) {}
+
+    private final RuntimeContext runtime;
+    private final Path containers;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+    ContainerRunner(Path execRoot, Path shim) throws IOException {
+        Path state = Files.createDirectories(execRoot.resolve("runtime"));
+        this.runtime = new RuntimeContext(new dev.berth.runtime.state.StateStore(state), shim);
+        this.containers = Files.createDirectories(execRoot.resolve("containers"));
+    }
+
+    Optional<Running> get(String id) {
+        return Optional.ofNullable(running.get(id));
+    }
+
+    /**
+     * Starts container {@code id} from {@code spec}, its output going to {@code log} and to whoever
+     * {@code beforeLaunch} attaches; calls {@code onExit} once it has exited and its output has
+     * been read to the end.
+     */
+    Running start(String id, Spec spec, JsonFileLog log, Consumer<ContainerOutput> beforeLaunch, Consumer<Exit> onExit)
+            throws RuntimeFailure, IOException {
+        Path bundle = Files.createDirectories(containers.resolve(id));
+        Files.write(bundle.resolve("config.json"), OciJson.write(spec));
+        ContainerOutput output = new ContainerOutput(log);
+        beforeLaunch.accept(output); // clients that attached before the start see the first byte
+        Path stdoutFifo = bundle.resolve("stdout");
+        Path stderrFifo = bundle.resolve("stderr");
+        FifoPump out = FifoPump.start(stdoutFifo, ContainerOutput.STDOUT, output);
+        FifoPump err = FifoPump.start(stderrFifo, ContainerOutput.STDERR, output);
+        Create.Monitored monitored;
+        try {
+            cleanRuntimeState(id); // a run that a crash interrupted leaves its state behind
+            monitored = new Create(runtime).startMonitored(
+                    new Create.Options(id, bundle, null, null, false, 0, true, false),
+                    ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
+                    ProcessBuilder.Redirect.appendTo(stdoutFifo.toFile()),
+                    ProcessBuilder.Redirect.appendTo(stderrFifo.toFile()));
+        } catch (RuntimeFailure | IOException | RuntimeException e) {
+            out.drainAndStop();
+            err.drainAndStop();
+            throw e;
+        }
+        CompletableFuture<Exit> exit = new CompletableFuture<>();
+        Running r = new Running(id, monitored.shim(), monitored.pid(), output, List.of(out, err), exit);
+        running.put(id, r);
+        Thread.ofPlatform().daemon().name("monitor-" + id.substring(0, 12)).start(() -> follow(r, onExit));
+        return r;
+    }
+
+    /** Waits for the shim's report, reads the output to its end, and cleans up the runtime's side. */
+    private void follow(Running r, Consumer<Exit> onExit) {
+        Exit exit;
+        try {
+            exit = new Exit(r.shim().awaitExit(), null);
+        } catch (ShimException e) {
+            exit = new Exit(127 << 8, e.detail().isEmpty() ? "exec failed: errno " + e.errno() : e.detail());
+        } catch (IOException e) {
+            exit = new Exit(exitFileStatus(r.id()), null);
+        }
+        try {
+            r.shim().close();
+        } catch (IOException ignored) {
+            // the shim has exited
+        }
+        r.pumps().forEach(FifoPump::drainAndStop);
+        cleanRuntimeState(r.id());
+        running.remove(r.id());
+        try {
+            onExit.accept(exit);
+        } finally {
+            r.exit().complete(exit);
+        }
+    }
+
+    /** The shim writes the wait status to the runtime's exit file even when it cannot report it. */
+    private int exitFileStatus(String id) {
+        try {
+            return Integer.parseInt(Files.readString(runtime.store().dir(id).resolve("exit")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 255 << 8;
+        }
+    }
+
+    private void cleanRuntimeState(String id) {
+        try {
+            if (runtime.store().load(id).isPresent()) {
+                new Delete(runtime).delete(id, true);
+            }
+        } catch (RuntimeFailure | IOException e) {
+            System.getLogger(ContainerRunner.class.getName()).log(System.Logger.Level.WARNING,
+                    "clean up the runtime state of " + id + ": " + e.getMessage());
+        }
+    }
+
+    /** Sends {@code signal} to the container's process, through its shim. */
+    void signal(String id, int signal) throws IOException {
+        Running r = running.get(id);
+        if (r != null) {
+            r.shim().signal(signal);
+        }
+    }
+
+    /** Removes the bundle directory of a container that no longer runs. */
+    void forget(String id) {
+        try {
+            dev.berth.image.content.DurableFiles.deleteTree(containers.resolve(id));
+        } catch (IOException e) {
+            // a leftover bundle under the exec root, which is a tmpfs in production
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.berth.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.daemon.testing.BerthdProcess;
+import dev.berth.daemon.testing.DockerCli;
+import dev.berth.daemon.testing.RequiresDockerCli;
+import dev.berth.linux.MountInfo;
+import dev.berth.linux.testing.RequiresRoot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Containers run by the real docker CLI on a real berthd: {@code docker run} in the foreground
+ * and detached, exit codes, the two output streams, logs, stop and start again. The image is the
+ * host's static busybox, imported; every container runs with {@code --network none} until the
+ * networking issue brings the default bridge.
+ */
+@RequiresDockerCli
+@RequiresRoot
+class ContainerRunIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    private static BerthdProcess daemon;
+    private static DockerCli docker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = BerthdProcess.start(dir.resolve("d"));
+        docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
+        docker.run("import", busyboxWithApplets(dir.resolve("rootfs"), dir.resolve("busybox.tar")).toString(),
+                "busybox:latest").ok();
+    }
+
+    @AfterEach
+    void removeContainers() throws Exception {
+        for (String id : docker.run("ps", "-aq").ok().out().lines().toList()) {
+            docker.run("rm", "-f", id).ok();
+        }
+        // nothing a container had stays behind: mounts, bundles and fifos, the runtime's state
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+        assertThat(children(daemon.execRoot.resolve("containers"))).isZero();
+        assertThat(children(daemon.execRoot.resolve("runtime"))).isZero();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void runPrintsTheOutputAndRemovesTheContainer() throws Exception {
+        DockerCli.Result r = docker.run("run", "--rm", "--network", "none", "busybox", "echo", "hello from a container");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("hello from a container\n");
+        assertThat(docker.run("ps", "-aq").ok().out()).isBlank();
+    }
+
+    @Test
+    void exitCodesAndStreamsPassThrough() throws Exception {
+        DockerCli.Result r = docker.run("run", "--network", "none", "--name", "three", "busybox", "sh", "-c",
+                "echo out; echo err >&2; exit 3");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.out()).isEqualTo("out\n");
+        assertThat(r.err()).isEqualTo("err\n");
+        JsonNode state = inspect("three").get("State");
+        assertThat(state.get("Status").asText()).isEqualTo("exited");
+        assertThat(state.get("ExitCode").asInt()).isEqualTo(3);
+        assertThat(docker.run("ps", "-a", "--format", "{{.Status}}").ok().out()).startsWith("Exited (3)");
+
+        DockerCli.Result logs = docker.run("logs", "three");
+        assertThat(logs.out()).isEqualTo("out\n");
+        assertThat(logs.err()).isEqualTo("err\n");
+        assertThat(docker.run("logs", "--tail", "1", "three").ok().out() + docker.run("logs", "--tail", "1", "three").err())
+                .isEqualTo("err\n");
+
+        // start -a runs it again, attached, and the log grows
+        DockerCli.Result again = docker.run("start", "-a", "three");
+        assertThat(again.out()).isEqualTo("out\n");
+        assertThat(again.exit()).isEqualTo(3);
+        assertThat(docker.run("logs", "three").ok().out()).isEqualTo("out\nout\n");
+    }
+
+    @Test
+    void aMissingCommandFailsWith127AndDockersWords() throws Exception {
+        DockerCli.Result r = docker.run("run", "--network", "none", "--name", "missing", "busybox", "nosuchcmd");
+        assertThat(r.exit()).isEqualTo(127);
+        assertThat(r.err()).contains("exec: \"nosuchcmd\": executable file not found in $PATH")
+                .doesNotContain("Exception");
+        JsonNode state = inspect("missing").get("State");
+        assertThat(state.get("Status").asText()).isEqualTo("exited");
+        assertThat(state.get("ExitCode").asInt()).isEqualTo(127);
+    }
+
+    @Test
+    void detachedContainersRunUntilStopped() throws Exception {
+        String id = docker.run("run", "-d", "--network", "none", "--name", "sleeper", "busybox", "sleep", "30")
+                .ok().out().trim();
+        assertThat(id).matches("[0-9a-f]{64}");
+        assertThat(docker.run("ps", "--format", "{{.Names}} {{.Status}}").ok().out()).startsWith("sleeper Up");
+        JsonNode state = inspect("sleeper").get("State");
+        assertThat(state.get("Running").asBoolean()).isTrue();
+        int pid = state.get("Pid").asInt();
+        assertThat(Path.of("/proc/" + pid)).exists();
+        assertThat(MountInfo.under(daemon.dataRoot)).hasSize(1); // its root filesystem
+
+        // sleep as PID 1 ignores TERM: after the timeout, KILL
+        docker.run("stop", "-t", "1", "sleeper").ok();
+        state = inspect("sleeper").get("State");
+        assertThat(state.get("Status").asText()).isEqualTo("exited");
+        assertThat(state.get("ExitCode").asInt()).isEqualTo(137);
+        assertThat(Path.of("/proc/" + pid)).doesNotExist();
+        assertThat(docker.run("wait", "sleeper").ok().out().trim()).isEqualTo("137");
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+        assertThat(docker.run("events", "--since", "0", "--until", Long.toString(java.time.Instant.now().getEpochSecond() + 1),
+                "--filter", "container=sleeper", "--format", "{{.Action}}").ok().out().lines().toList())
+                .containsSubsequence("create", "start", "die", "stop");
+    }
+
+    /** The host's static busybox with a link for each of its applets, and a root user, as a tar. */
+    static Path busyboxWithApplets(Path root, Path tar) throws Exception {
+        ImageCliIT.busyboxRootfs(root, dir.resolve("plain.tar"));
+        Process list = new ProcessBuilder("/bin/busybox", "--list").start();
+        for (String applet : new String(list.getInputStream().readAllBytes()).lines().toList()) {
+            Path link = root.resolve("bin").resolve(applet);
+            if (!applet.equals("busybox") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(link, Path.of("busybox"));
+            }
+        }
+        assertThat(list.waitFor()).isZero();
+        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+        Files.writeString(root.resolve("etc/group"), "root:x:0:\n");
+        Process p = new ProcessBuilder("tar", "-C", root.toString(), "-cf", tar.toString(), ".")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as("tar: " + out).isZero();
+        return tar;
+    }
+
+    private static JsonNode inspect(String name) throws Exception {
+        return JSON.readTree(docker.run("inspect", "--type", "container", name).ok().out()).get(0);
+    }
+
+    private static long children(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+}
