@@ -16,7 +16,7 @@ void main(String[] args) throws Exception {
     for (int i = 0; i < warmup + runs; i++) {
         String id = "warm-" + i;
         long t0 = System.nanoTime();
-        int code = new Run(ctx).run(new Create.Options(id, bundle, null, null, false, 0, true, false), false);
+        int code = new Run(ctx).run(new Create.Options(id, bundle, null, null, false, 0, true, false, false), false);
         long t1 = System.nanoTime();
         if (code != 0) {
             throw new IllegalStateException("run exited " + code);

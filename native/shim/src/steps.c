@@ -118,6 +118,27 @@ static int do_console_socket(struct step_ctx *ctx, const char *path)
 
 static int open_parent(const char *path, const char **name);
 
+/*
+ * A fifo as stdout or stderr is read by a daemon that may go away (a restart, a crash) while
+ * the container runs on. With no reader left, the container's next write would get EPIPE and,
+ * by default, die of SIGPIPE (pipe(7)). A read end of our own, never read, keeps the fifo
+ * readable: writers then block once the pipe buffer is full, and what they wrote waits in the
+ * pipe until the daemon reopens the fifo (containerd's shim does the same). Opened through
+ * /proc/self/fd because that reaches the fifo itself, even when it has no name any more. The
+ * descriptor stays open for the shim's life; O_CLOEXEC keeps it out of the container.
+ */
+static int hold_fifo_open(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return errno == EBADF ? 0 : -1; /* no stdout at all: nothing to keep open */
+    if (!S_ISFIFO(st.st_mode))
+        return 0;
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    return open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) < 0 ? -1 : 0;
+}
+
 static int do_monitor(struct step_ctx *ctx, const char *exit_file, uint32_t flags)
 {
     ctx->monitor = true;
@@ -126,6 +147,10 @@ static int do_monitor(struct step_ctx *ctx, const char *exit_file, uint32_t flag
         return -1;
     if ((flags & MONITOR_SETSID) && setsid() < 0)
         return -1;
+    if (flags & MONITOR_HOLD_OUTPUT)
+        for (int fd = 1; fd <= 2; fd++)
+            if (hold_fifo_open(fd) < 0)
+                return step_fail(ctx, fd == 1 ? "hold stdout open" : "hold stderr open");
     return 0;
 }
 

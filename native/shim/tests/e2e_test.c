@@ -707,6 +707,61 @@ static void test_rss(void)
     done(&r);
 }
 
+/*
+ * MONITOR_HOLD_OUTPUT: with the shim's stdout a fifo whose reader has gone (a daemon that
+ * restarts), the container's write still succeeds and its output waits in the fifo for the
+ * next reader. Without the flag the same write kills the container with SIGPIPE.
+ */
+static void test_hold_output(void)
+{
+    const char *fifo = in_tmp("out.fifo");
+    for (int hold = 1; hold >= 0; hold--) {
+        const char *t = hold ? "hold output" : "output not held";
+        char wrote[PATH_MAX], reopened[PATH_MAX], script[3 * PATH_MAX];
+        snprintf(wrote, sizeof wrote, "%s", in_tmp(hold ? "hold.wrote" : "nohold.wrote"));
+        snprintf(reopened, sizeof reopened, "%s", in_tmp(hold ? "hold.reopened" : "nohold.reopened"));
+        snprintf(script, sizeof script,
+                 "echo two; touch %s; while [ ! -e %s ]; do sleep 0.05; done", wrote, reopened);
+        unlink(fifo);
+        CHECK(mkfifo(fifo, 0600) == 0, "%s: mkfifo: %m", t);
+        int rd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        int wr = open(fifo, O_WRONLY | O_CLOEXEC);
+        struct pb b;
+        pb_init(&b);
+        pb_step(&b, OP_MONITOR), pb_str(&b, ""), pb_u32(&b, hold ? MONITOR_HOLD_OUTPUT : 0);
+        pb_step(&b, OP_CLONE), pb_u64(&b, 0);
+        pb_step(&b, OP_READY);
+        exec_sh(&b, script);
+        struct run r;
+        bool ok = spawn(&r, wr, -1);
+        close(wr);
+        close(rd); /* the reader goes away before the container writes anything */
+        if (!ok)
+            return;
+        send_plan(&r, &b);
+        struct tmsg m;
+        if (pid_then_go(&r, NOARGS, t) && expect(&r, MSG_READY, &m, t)) {
+            if (hold) {
+                for (int i = 0; i < 200 && access(wrote, F_OK) < 0; i++)
+                    usleep(50000);
+                char buf[16] = "";
+                rd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+                ssize_t n = read(rd, buf, sizeof buf - 1);
+                buf[n > 0 ? n : 0] = 0;
+                CHECK(!strcmp(buf, "two\n"), "%s: the next reader got '%s'", t, buf);
+                close(rd);
+            }
+            close(open(reopened, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+            int st = exit_status(&r, t);
+            if (hold)
+                CHECK(st == 0, "%s: EXIT 0x%x", t, st);
+            else
+                CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE, "%s: EXIT 0x%x", t, st);
+        }
+        done(&r);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -736,6 +791,7 @@ int main(int argc, char **argv)
     test_terminal_monitor();
     test_terminal_stdin();
     test_exec_fifo();
+    test_hold_output();
     test_rss();
 
     /* Nothing of ours may be left: every container process was reaped by a shim or above. */

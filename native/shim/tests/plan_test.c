@@ -38,7 +38,7 @@ static void build_full(struct pb *b)
     pb_step(b, OP_WRITE_FILE), pb_str(b, "/proc/self/timens_offsets"), pb_bytes(b, "x\0y", 3);
     pb_step(b, OP_MKFIFO), pb_str(b, "/run/exec.fifo"), pb_u32(b, 0622);
     pb_step(b, OP_CONSOLE_SOCKET), pb_str(b, "/run/console.sock");
-    pb_step(b, OP_MONITOR), pb_str(b, "/run/exit"), pb_u32(b, MONITOR_SETSID);
+    pb_step(b, OP_MONITOR), pb_str(b, "/run/exit"), pb_u32(b, MONITOR_SETSID | MONITOR_HOLD_OUTPUT);
     pb_step(b, OP_CLONE), pb_u64(b, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUSER);
     pb_step(b, OP_UNSHARE), pb_u32(b, CLONE_NEWCGROUP);
     pb_step(b, OP_WRITE_FILE), pb_str(b, "/proc/self/oom_score_adj"), pb_bytes(b, "100", 3);
@@ -113,7 +113,8 @@ static void test_full_plan(void)
     s = find(&p, OP_WRITE_FILE, 0);
     CHECK(s->f[1].b.n == 3 && !memcmp(s->f[1].b.p, "x\0y", 3), "WRITE_FILE keeps NUL in bytes");
     s = find(&p, OP_MONITOR, 0);
-    CHECK(!strcmp(s->f[0].s, "/run/exit") && s->f[1].u == MONITOR_SETSID, "MONITOR fields");
+    CHECK(!strcmp(s->f[0].s, "/run/exit") && s->f[1].u == (MONITOR_SETSID | MONITOR_HOLD_OUTPUT),
+          "MONITOR fields");
     s = find(&p, OP_CLONE, 0);
     CHECK(s->f[0].u == (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUSER), "CLONE flags");
     s = find(&p, OP_MOUNT, 0);
@@ -378,7 +379,7 @@ static void test_phases(void)
     pb_free(&b);
 
     pb_init(&b);
-    pb_step(&b, OP_MONITOR), pb_str(&b, ""), pb_u32(&b, 2);
+    pb_step(&b, OP_MONITOR), pb_str(&b, ""), pb_u32(&b, 4);
     pb_step(&b, OP_CLONE), pb_u64(&b, 0);
     ready_exec(&b), pb_finish(&b);
     expect_reject("unknown MONITOR flags", &b, 0);

@@ -34,7 +34,7 @@ final class CreateCommand implements RuntimeCommand {
         Path socket = in.value("--console-socket");
         return new Create.Options(in.id(), in.value("--bundle"), in.value("--pid-file"),
                 socket == null ? null : socket.toAbsolutePath(), in.flag("--no-pivot"),
-                in.<Integer>value("--preserve-fds"), monitored, detached);
+                in.<Integer>value("--preserve-fds"), monitored, detached, false);
     }
 
     @Override

@@ -31,9 +31,13 @@ import java.util.List;
  * and the state directory.
  */
 public final class Create {
-    /** How to create: the runc flags that shape a launch. */
+    /**
+     * How to create: the runc flags that shape a launch. {@code holdOutput} (monitor mode only)
+     * makes the shim hold its fifo stdout and stderr open for reading, so that a daemon reading
+     * them may go away and come back without the container dying of SIGPIPE meanwhile.
+     */
     public record Options(String id, Path bundle, Path pidFile, Path consoleSocket, boolean noPivot,
-            int preserveFds, boolean monitor, boolean waitOnFifo) {}
+            int preserveFds, boolean monitor, boolean waitOnFifo, boolean holdOutput) {}
 
     private final RuntimeContext ctx;
 
@@ -114,8 +118,8 @@ public final class Create {
         try {
             Path fifo = o.waitOnFifo() ? dir.resolve("exec.fifo") : null;
             Path exit = o.monitor() ? dir.resolve("exit") : null;
-            PlanRequest req = new PlanRequest(spec, rootfs, fifo, exit, o.consoleSocket(), o.noPivot(),
-                    o.preserveFds(), seccomp == null ? null : seccomp.program(),
+            PlanRequest req = new PlanRequest(spec, rootfs, fifo, exit, o.holdOutput(), o.consoleSocket(),
+                    o.noPivot(), o.preserveFds(), seccomp == null ? null : seccomp.program(),
                     seccomp == null ? 0 : seccomp.flags(), cgroupHost.mountsFor(cgroupPath));
             LaunchPlan plan;
             try {

@@ -89,7 +89,7 @@ public final class Exec {
             b.add(new Step.Terminal(size == null ? 0 : size.height(), size == null ? 0 : size.width(),
                     p.user() == null ? 0 : (int) p.user().uid(), p.user() == null ? 0 : (int) p.user().gid()));
         }
-        PlanRequest req = new PlanRequest(spec, Path.of(c.record().rootfs()), null, null, o.consoleSocket(),
+        PlanRequest req = new PlanRequest(spec, Path.of(c.record().rootfs()), null, null, false, o.consoleSocket(),
                 false, o.preserveFds(), seccomp == null ? null : seccomp.program(),
                 seccomp == null ? 0 : seccomp.flags(), null);
         try {

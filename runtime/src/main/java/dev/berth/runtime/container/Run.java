@@ -28,7 +28,7 @@ public final class Run {
     public int run(Create.Options o, boolean keep) throws RuntimeFailure, IOException {
         Create.Created created = new Create(ctx).createParsed(
                 new Create.Options(o.id(), o.bundle(), o.pidFile(), o.consoleSocket(), o.noPivot(),
-                        o.preserveFds(), true, false));
+                        o.preserveFds(), true, false, o.holdOutput()));
         Launch.Started started = created.launch();
         ShimProcess shim = started.shim();
         for (String name : FORWARDED) {

@@ -46,7 +46,7 @@ public final class SpecPlanner {
             b.add(new Step.ConsoleSocket(req.consoleSocket().toString()));
         }
         if (req.exitFile() != null) {
-            b.add(new Step.Monitor(req.exitFile().toString(), 0));
+            b.add(new Step.Monitor(req.exitFile().toString(), req.holdOutput() ? Step.Monitor.HOLD_OUTPUT : 0));
         }
         for (String type : JOIN_ORDER) {
             for (var ns : namespaces) {

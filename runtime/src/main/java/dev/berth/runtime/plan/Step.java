@@ -34,9 +34,17 @@ public sealed interface Step {
         public String description() { return "connect to console socket " + path; }
     }
 
+    /** {@code flags} are those of PLAN.md's MONITOR row: {@link #SETSID}, {@link #HOLD_OUTPUT}. */
     record Monitor(String exitFile, int flags) implements Step {
         public static final int SETSID = 1;
-        public String description() { return "become the container's monitor"; }
+        /** Keep a read end of fifo stdout/stderr, so writers outlive their reader. */
+        public static final int HOLD_OUTPUT = 2;
+
+        public String description() {
+            return (flags & HOLD_OUTPUT) != 0
+                    ? "become the container's monitor, holding its output fifos open"
+                    : "become the container's monitor";
+        }
     }
 
     record Clone(long flags) implements Step {

@@ -42,6 +42,21 @@ class PlanEncoderTest {
     }
 
     @Test
+    void monitorCarriesItsFlagsAsPlanMdNumbersThem() {
+        ByteBuffer b = ByteBuffer.wrap(PlanEncoder.encode(new LaunchPlan(List.of(
+                new Step.Monitor("/e", Step.Monitor.SETSID | Step.Monitor.HOLD_OUTPUT)))))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        b.position(12);
+        assertThat(b.getShort()).isEqualTo((short) 6);
+        b.getShort();
+        assertThat(b.getInt()).isEqualTo((4 + 2) + 4);
+        assertThat(b.getInt()).isEqualTo(2);
+        b.position(b.position() + 2);
+        assertThat(b.getInt()).isEqualTo(0b11); // MONITOR_SETSID | MONITOR_HOLD_OUTPUT in plan.h
+        assertThat(b.hasRemaining()).isFalse();
+    }
+
+    @Test
     void refusesStringsWithNul() {
         LaunchPlan plan = new LaunchPlan(List.of(new Step.Chdir("/a\0b")));
         assertThatThrownBy(() -> PlanEncoder.encode(plan))

@@ -37,7 +37,7 @@ class SpecPlannerTest {
     private PlanRequest request(Spec spec, byte[] seccomp) throws Exception {
         Path rootfs = bundle.resolve("rootfs");
         Files.createDirectories(rootfs.resolve("bin"));
-        return new PlanRequest(spec, rootfs, bundle.resolve("exec.fifo"), null, null, false, 0, seccomp, 0, List.of());
+        return new PlanRequest(spec, rootfs, bundle.resolve("exec.fifo"), null, false, null, false, 0, seccomp, 0, List.of());
     }
 
     private static List<Linux.Namespace> ns(String... types) {
@@ -125,5 +125,23 @@ class SpecPlannerTest {
         Spec s = spec(process(true, null), ns("pid"), List.of());
         assertThatThrownBy(() -> new SpecPlanner(host).plan(request(s, null), bundle))
                 .hasMessageContaining("a mount namespace is required");
+    }
+
+    @Test
+    void monitorHoldsItsOutputFifosOnlyWhenAsked() throws Exception {
+        Spec s = spec(process(true, null), ns("mount"), List.of());
+        Path rootfs = bundle.resolve("rootfs");
+        Files.createDirectories(rootfs.resolve("bin"));
+        for (boolean hold : new boolean[] {true, false}) {
+            var req = new PlanRequest(s, rootfs, null, bundle.resolve("exit"), hold, null, false, 0, null, 0, List.of());
+            LaunchPlan plan = new SpecPlanner(host).plan(req, bundle);
+            int at = index(plan.steps(), Step.Monitor.class);
+            Step.Monitor monitor = (Step.Monitor) plan.steps().get(at);
+            assertThat(at).isLessThan(index(plan.steps(), Step.Clone.class));
+            assertThat(monitor.flags()).isEqualTo(hold ? Step.Monitor.HOLD_OUTPUT : 0);
+            assertThat(plan.describe(at)).isEqualTo(hold
+                    ? "become the container's monitor, holding its output fifos open"
+                    : "become the container's monitor");
+        }
     }
 }
