@@ -131,7 +131,7 @@ class ContainerRunIT {
 
     /** The host's static busybox with a link for each of its applets, and a root user, as a tar. */
     static Path busyboxWithApplets(Path root, Path tar) throws Exception {
-        ImageCliIT.busyboxRootfs(root, dir.resolve("plain.tar"));
+        ImageCliIT.busyboxRootfs(root, tar.resolveSibling("plain.tar"));
         Process list = new ProcessBuilder("/bin/busybox", "--list").start();
         for (String applet : new String(list.getInputStream().readAllBytes()).lines().toList()) {
             Path link = root.resolve("bin").resolve(applet);

@@ -30,19 +30,32 @@ public record ContainerRecord(String id, String name, String created, String ima
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record State(String status, int pid, int exitCode, String error, String startedAt, String finishedAt,
-            boolean oomKilled) {
+            boolean oomKilled, Monitor monitor) {
         /** Go's zero time, which Docker shows for a start or finish that never happened. */
         public static final String NEVER = "0001-01-01T00:00:00Z";
 
         /** A container that was created and never started. */
         public static State created() {
-            return new State("created", 0, 0, "", NEVER, NEVER, false);
+            return new State("created", 0, 0, "", NEVER, NEVER, false, null);
+        }
+
+        /** A state that ended: not running, with the exit code and error given. */
+        public State exited(int code, String why, String finished) {
+            return new State("exited", 0, code, why == null ? "" : why, startedAt, finished, oomKilled, null);
         }
 
         public boolean isRunning() {
             return status.equals("running") || status.equals("paused") || status.equals("restarting");
         }
     }
+
+    /**
+     * The shim that monitors a running container: its pid and start time (clock ticks after
+     * boot, from {@code /proc/<pid>/stat}), so that a restarted berthd finds it again and cannot
+     * take another process that got its pid for it.
+     */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    public record Monitor(int pid, long startTime) {}
 
     /** The name without Docker's leading slash, as {@code docker ps} shows it. */
     public String shortName() {

@@ -1,10 +1,14 @@
 package dev.berth.daemon.container;
 
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.Pidfd;
 import dev.berth.oci.runtime.OciJson;
 import dev.berth.oci.runtime.Spec;
+import dev.berth.runtime.ProcInfo;
 import dev.berth.runtime.RuntimeFailure;
 import dev.berth.runtime.container.Create;
 import dev.berth.runtime.container.Delete;
+import dev.berth.runtime.container.Kill;
 import dev.berth.runtime.container.RuntimeContext;
 import dev.berth.runtime.shim.ShimException;
 import dev.berth.runtime.shim.ShimProcess;
@@ -23,8 +27,9 @@ import java.util.function.Consumer;
  * the output fifos go to {@code <exec-root>/containers/<id>/}, the runtime's state to
  * {@code <exec-root>/runtime/}, and each container runs under its shim in monitor mode, in a
  * session of its own, holding its output fifos open (so a berthd that goes away does not take
- * the container with it). A thread per container waits for the shim's exit report; the output
- * is read by a {@link FifoPump} per stream into the container's {@link ContainerOutput}.
+ * the container with it, see {@link #adopt}). A thread per container waits for the shim's exit
+ * report; the output is read by a {@link FifoPump} per stream into the container's
+ * {@link ContainerOutput}.
  */
 final class ContainerRunner {
     /** What a run ended with: the wait status (as waitpid gives it) and, if it never ran, why. */
@@ -36,9 +41,12 @@ final class ContainerRunner {
         }
     }
 
-    /** One running container: its shim, its output, and its exit. */
-    record Running(String id, ShimProcess shim, int pid, ContainerOutput output, List<FifoPump> pumps,
-            CompletableFuture<Exit> exit) {}
+    /**
+     * One running container: its shim (null for one adopted after a restart, which is followed
+     * through its pidfd), the container's pid, its output, and its exit.
+     */
+    record Running(String id, ShimProcess shim, int pid, ContainerRecord.Monitor monitor, ContainerOutput output,
+            List<FifoPump> pumps, CompletableFuture<Exit> exit) {}
 
     private final RuntimeContext runtime;
     private final Path containers;
@@ -73,7 +81,7 @@ final class ContainerRunner {
         try {
             cleanRuntimeState(id); // a run that a crash interrupted leaves its state behind
             monitored = new Create(runtime).startMonitored(
-                    new Create.Options(id, bundle, null, null, false, 0, true, false),
+                    new Create.Options(id, bundle, null, null, false, 0, true, false, true),
                     ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
                     ProcessBuilder.Redirect.appendTo(stdoutFifo.toFile()),
                     ProcessBuilder.Redirect.appendTo(stderrFifo.toFile()));
@@ -83,10 +91,52 @@ final class ContainerRunner {
             throw e;
         }
         CompletableFuture<Exit> exit = new CompletableFuture<>();
-        Running r = new Running(id, monitored.shim(), monitored.pid(), output, List.of(out, err), exit);
+        long shimPid = monitored.shim().process().pid();
+        Running r = new Running(id, monitored.shim(), monitored.pid(),
+                new ContainerRecord.Monitor((int) shimPid, ProcInfo.startTime((int) shimPid)), output,
+                List.of(out, err), exit);
         running.put(id, r);
         Thread.ofPlatform().daemon().name("monitor-" + id.substring(0, 12)).start(() -> follow(r, onExit));
         return r;
+    }
+
+    /**
+     * Follows again a container that a previous berthd started and whose monitor still runs:
+     * its fifos are read again from where the pipe stands (what it wrote meanwhile waited there,
+     * the shim holding the pipes open), and its end is seen through a pidfd of the monitor.
+     */
+    Running adopt(String id, int pid, ContainerRecord.Monitor monitor, JsonFileLog log, Consumer<Exit> onExit)
+            throws IOException {
+        Path bundle = containers.resolve(id);
+        ContainerOutput output = new ContainerOutput(log);
+        Pidfd pidfd;
+        try {
+            pidfd = Pidfd.open(monitor.pid());
+        } catch (ErrnoException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        FifoPump out = FifoPump.start(bundle.resolve("stdout"), ContainerOutput.STDOUT, output);
+        FifoPump err = FifoPump.start(bundle.resolve("stderr"), ContainerOutput.STDERR, output);
+        Running r = new Running(id, null, pid, monitor, output, List.of(out, err), new CompletableFuture<>());
+        running.put(id, r);
+        Thread.ofPlatform().daemon().name("monitor-" + id.substring(0, 12)).start(() -> {
+            try (pidfd) {
+                pidfd.awaitExit(null);
+            } catch (ErrnoException e) {
+                // the monitor is gone either way; its exit file says how the container ended
+            }
+            finish(r, new Exit(exitFileStatus(id), null), onExit);
+        });
+        return r;
+    }
+
+    /** The end of a container whose monitor ended while no berthd was there to see it. */
+    Exit exitWhileAway(String id) {
+        Exit exit = Files.exists(runtime.store().dir(id).resolve("exit")) ? new Exit(exitFileStatus(id), null)
+                : new Exit(255 << 8, "its monitor ended while berthd was down, without recording the exit");
+        cleanRuntimeState(id);
+        forget(id);
+        return exit;
     }
 
     /** Waits for the shim's report, reads the output to its end, and cleans up the runtime's side. */
@@ -104,6 +154,10 @@ final class ContainerRunner {
         } catch (IOException ignored) {
             // the shim has exited
         }
+        finish(r, exit, onExit);
+    }
+
+    private void finish(Running r, Exit exit, Consumer<Exit> onExit) {
         r.pumps().forEach(FifoPump::drainAndStop);
         cleanRuntimeState(r.id());
         running.remove(r.id());
@@ -134,11 +188,20 @@ final class ContainerRunner {
         }
     }
 
-    /** Sends {@code signal} to the container's process, through its shim. */
+    /** Sends {@code signal} to the container's process: through its shim, or for an adopted one, directly. */
     void signal(String id, int signal) throws IOException {
         Running r = running.get(id);
-        if (r != null) {
+        if (r == null) {
+            return;
+        }
+        if (r.shim() != null) {
             r.shim().signal(signal);
+            return;
+        }
+        try {
+            new Kill(runtime).kill(id, signal, false);
+        } catch (RuntimeFailure e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 

@@ -80,18 +80,29 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     }
 
     /**
-     * Containers recorded as running by a daemon that is gone: their monitors ended with that
-     * daemon's output readers, so they are recorded as exited (Docker's live restore, which
-     * reattaches to the survivors, comes with the shim's held output fifos).
+     * Docker's live restore: containers recorded as running by a daemon that is gone. One whose
+     * monitor still runs is adopted (its output fifos read again, its exit followed through the
+     * monitor's pidfd); one that ended meanwhile gets the exit code its monitor wrote to the
+     * runtime's exit file, and is cleaned up as if the daemon had seen it end.
      */
     private void settleAfterRestart() {
         for (ContainerRecord r : store.all()) {
-            if (r.state().isRunning()) {
-                unmountRootfs(r);
-                store.save(r.withState(new ContainerRecord.State("exited", 0, 255,
-                        "the daemon stopped while the container ran", r.state().startedAt(), Instant.now().toString(),
-                        false)));
+            if (!r.state().isRunning()) {
+                continue;
             }
+            ContainerRecord.Monitor m = r.state().monitor();
+            String id = r.id();
+            if (m != null && dev.berth.runtime.ProcInfo.alive(m.pid(), m.startTime())) {
+                try {
+                    JsonFileLog log = JsonFileLog.open(store.dirOf(id).resolve(id + "-json.log"));
+                    runner.adopt(id, r.state().pid(), m, log, exit -> exited(id, exit));
+                    continue;
+                } catch (IOException | RuntimeException e) {
+                    System.getLogger(ContainerService.class.getName()).log(System.Logger.Level.WARNING,
+                            "container " + id + ": cannot follow its monitor again: " + e.getMessage());
+                }
+            }
+            exited(id, runner.exitWhileAway(id));
         }
     }
 
@@ -489,7 +500,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                         output -> (attached == null ? List.<ContainerOutput.Sink>of() : attached).forEach(output::attach),
                         exit -> exited(id, exit));
                 ContainerRecord now = r.withState(new ContainerRecord.State("running", running.pid(), 0, "",
-                        Instant.now().toString(), ContainerRecord.State.NEVER, false));
+                        Instant.now().toString(), ContainerRecord.State.NEVER, false, running.monitor()));
                 store.save(now);
                 started = true;
                 events.publish(EventType.CONTAINER, "start", id, Map.of("name", now.shortName(), "image", now.image()));
@@ -528,8 +539,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             attached.forEach(ContainerOutput.Sink::end);
         }
         unmountRootfs(r);
-        ContainerRecord now = r.withState(new ContainerRecord.State("exited", 0, code, error, r.state().startedAt(),
-                Instant.now().toString(), false));
+        ContainerRecord now = r.withState(r.state().exited(code, error, Instant.now().toString()));
         store.save(now);
         List<CompletableFuture<ContainerRecord>> taken = exitWaiters.remove(r.id());
         if (taken != null) {
@@ -549,8 +559,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         ContainerRecord r = found.get();
         unmountRootfs(r);
         runner.forget(id);
-        ContainerRecord now = r.withState(new ContainerRecord.State("exited", 0, exit.code(),
-                exit.error() == null ? "" : exit.error(), r.state().startedAt(), Instant.now().toString(), false));
+        ContainerRecord now = r.withState(r.state().exited(exit.code(), exit.error(), Instant.now().toString()));
         store.save(now);
         events.publish(EventType.CONTAINER, "die", id, Map.of("name", now.shortName(), "image", now.image(),
                 "exitCode", Integer.toString(exit.code())));

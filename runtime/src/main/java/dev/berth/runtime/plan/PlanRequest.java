@@ -13,7 +13,8 @@ import java.util.List;
  * @param exitFile     monitor mode: where the shim records the exit status; null for detached
  * @param holdOutput   monitor mode: the shim keeps a read end of its stdout and stderr open
  *                     when they are fifos, so that the process can go on writing while the
- *                     reader (a daemon that restarts) is away; ignored when detached
+ *                     reader (a daemon that restarts) is away, and leaves its caller's session;
+ *                     ignored when detached
  * @param consoleSocket where to send the pty master, for {@code terminal: true}; null to let the
  *                     monitor own the terminal
  * @param seccomp      the compiled filter, or null for none

@@ -46,7 +46,11 @@ public final class SpecPlanner {
             b.add(new Step.ConsoleSocket(req.consoleSocket().toString()));
         }
         if (req.exitFile() != null) {
-            b.add(new Step.Monitor(req.exitFile().toString(), req.holdOutput() ? Step.Monitor.HOLD_OUTPUT : 0));
+            // A monitor that outlives its output's reader (a daemon's) also leaves that caller's
+            // session, so that a signal to the caller's process group (Ctrl-C on a berthd in a
+            // terminal) does not reach it either.
+            b.add(new Step.Monitor(req.exitFile().toString(),
+                    req.holdOutput() ? Step.Monitor.HOLD_OUTPUT | Step.Monitor.SETSID : 0));
         }
         for (String type : JOIN_ORDER) {
             for (var ns : namespaces) {

@@ -138,7 +138,7 @@ class SpecPlannerTest {
             int at = index(plan.steps(), Step.Monitor.class);
             Step.Monitor monitor = (Step.Monitor) plan.steps().get(at);
             assertThat(at).isLessThan(index(plan.steps(), Step.Clone.class));
-            assertThat(monitor.flags()).isEqualTo(hold ? Step.Monitor.HOLD_OUTPUT : 0);
+            assertThat(monitor.flags()).isEqualTo(hold ? Step.Monitor.HOLD_OUTPUT | Step.Monitor.SETSID : 0);
             assertThat(plan.describe(at)).isEqualTo(hold
                     ? "become the container's monitor, holding its output fifos open"
                     : "become the container's monitor");
