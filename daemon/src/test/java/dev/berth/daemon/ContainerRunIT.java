@@ -94,6 +94,16 @@ class ContainerRunIT {
     }
 
     @Test
+    void stdinReachesTheContainerAndItsEndClosesIt() throws Exception {
+        DockerCli.Result r = docker.runWithInput("hi\nthere\n", "run", "-i", "--rm", "--network", "none", "busybox", "cat");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("hi\nthere\n");
+        DockerCli.Result counted = docker.runWithInput("a\nb\nc\n", "run", "-i", "--rm", "--network", "none", "busybox",
+                "wc", "-l");
+        assertThat(counted.out().trim()).isEqualTo("3");
+    }
+
+    @Test
     void aMissingCommandFailsWith127AndDockersWords() throws Exception {
         DockerCli.Result r = docker.run("run", "--network", "none", "--name", "missing", "busybox", "nosuchcmd");
         assertThat(r.exit()).isEqualTo(127);

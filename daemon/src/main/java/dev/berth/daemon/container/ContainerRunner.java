@@ -46,7 +46,7 @@ final class ContainerRunner {
      * through its pidfd), the container's pid, its output, and its exit.
      */
     record Running(String id, ShimProcess shim, int pid, ContainerRecord.Monitor monitor, ContainerOutput output,
-            List<FifoPump> pumps, CompletableFuture<Exit> exit) {}
+            List<FifoPump> pumps, CompletableFuture<Exit> exit, ContainerInput input) {}
 
     private final RuntimeContext runtime;
     private final Path containers;
@@ -67,8 +67,8 @@ final class ContainerRunner {
      * {@code beforeLaunch} attaches; calls {@code onExit} once it has exited and its output has
      * been read to the end.
      */
-    Running start(String id, Spec spec, JsonFileLog log, Consumer<ContainerOutput> beforeLaunch, Consumer<Exit> onExit)
-            throws RuntimeFailure, IOException {
+    Running start(String id, Spec spec, JsonFileLog log, boolean openStdin, Consumer<ContainerOutput> beforeLaunch,
+            Consumer<Exit> onExit) throws RuntimeFailure, IOException {
         Path bundle = Files.createDirectories(containers.resolve(id));
         Files.write(bundle.resolve("config.json"), OciJson.write(spec));
         ContainerOutput output = new ContainerOutput(log);
@@ -77,24 +77,28 @@ final class ContainerRunner {
         Path stderrFifo = bundle.resolve("stderr");
         FifoPump out = FifoPump.start(stdoutFifo, ContainerOutput.STDOUT, output);
         FifoPump err = FifoPump.start(stderrFifo, ContainerOutput.STDERR, output);
+        ContainerInput input = openStdin ? ContainerInput.open(bundle.resolve("stdin")) : null;
         Create.Monitored monitored;
         try {
             cleanRuntimeState(id); // a run that a crash interrupted leaves its state behind
             monitored = new Create(runtime).startMonitored(
                     new Create.Options(id, bundle, null, null, false, 0, true, false, true),
-                    ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
+                    ProcessBuilder.Redirect.from(input != null ? input.fifo().toFile() : new java.io.File("/dev/null")),
                     ProcessBuilder.Redirect.appendTo(stdoutFifo.toFile()),
                     ProcessBuilder.Redirect.appendTo(stderrFifo.toFile()));
         } catch (RuntimeFailure | IOException | RuntimeException e) {
             out.drainAndStop();
             err.drainAndStop();
+            if (input != null) {
+                input.close();
+            }
             throw e;
         }
         CompletableFuture<Exit> exit = new CompletableFuture<>();
         long shimPid = monitored.shim().process().pid();
         Running r = new Running(id, monitored.shim(), monitored.pid(),
                 new ContainerRecord.Monitor((int) shimPid, ProcInfo.startTime((int) shimPid)), output,
-                List.of(out, err), exit);
+                List.of(out, err), exit, input);
         running.put(id, r);
         Thread.ofPlatform().daemon().name("monitor-" + id.substring(0, 12)).start(() -> follow(r, onExit));
         return r;
@@ -117,7 +121,8 @@ final class ContainerRunner {
         }
         FifoPump out = FifoPump.start(bundle.resolve("stdout"), ContainerOutput.STDOUT, output);
         FifoPump err = FifoPump.start(bundle.resolve("stderr"), ContainerOutput.STDERR, output);
-        Running r = new Running(id, null, pid, monitor, output, List.of(out, err), new CompletableFuture<>());
+        // stdin is not reopened: its writer, the berthd that died, is gone, so the container saw its end
+        Running r = new Running(id, null, pid, monitor, output, List.of(out, err), new CompletableFuture<>(), null);
         running.put(id, r);
         Thread.ofPlatform().daemon().name("monitor-" + id.substring(0, 12)).start(() -> {
             try (pidfd) {
@@ -158,6 +163,9 @@ final class ContainerRunner {
     }
 
     private void finish(Running r, Exit exit, Consumer<Exit> onExit) {
+        if (r.input() != null) {
+            r.input().close();
+        }
         r.pumps().forEach(FifoPump::drainAndStop);
         cleanRuntimeState(r.id());
         running.remove(r.id());

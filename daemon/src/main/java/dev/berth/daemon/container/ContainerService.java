@@ -496,9 +496,13 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 log = JsonFileLog.open(dir.resolve(r.id() + "-json.log"));
                 String id = r.id();
                 List<ContainerOutput.Sink> attached = pendingAttach.remove(id);
-                ContainerRunner.Running running = runner.start(id, spec, log,
+                ContainerRunner.Running running = runner.start(id, spec, log, Boolean.TRUE.equals(r.config().openStdin()),
                         output -> (attached == null ? List.<ContainerOutput.Sink>of() : attached).forEach(output::attach),
                         exit -> exited(id, exit));
+                CompletableFuture<ContainerRunner.Running> waiting = nextStart.remove(id);
+                if (waiting != null) {
+                    waiting.complete(running);
+                }
                 ContainerRecord now = r.withState(new ContainerRecord.State("running", running.pid(), 0, "",
                         Instant.now().toString(), ContainerRecord.State.NEVER, false, running.monitor()));
                 store.save(now);
@@ -534,6 +538,10 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
 
     /** A start that failed: recorded as Docker records it (exited, with the code and the error), unmounted. */
     private void failedStart(ContainerRecord r, int code, String error) {
+        CompletableFuture<ContainerRunner.Running> waiting = nextStart.remove(r.id());
+        if (waiting != null) {
+            waiting.complete(null);
+        }
         List<ContainerOutput.Sink> attached = pendingAttach.remove(r.id());
         if (attached != null) {
             attached.forEach(ContainerOutput.Sink::end);
@@ -680,8 +688,9 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     }
 
     @Override
-    public void attach(String nameOrId, AttachSink sink) {
+    public Attachment attach(String nameOrId, AttachSink sink) {
         ContainerRecord r = store.get(nameOrId);
+        String id = r.id();
         CompletableFuture<Void> ended = new CompletableFuture<>();
         ContainerOutput.Sink s = new ContainerOutput.Sink() {
             @Override
@@ -694,28 +703,40 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 ended.complete(null);
             }
         };
-        String id = r.id();
         sink.onCancel(() -> {
             runner.get(id).ifPresent(running -> running.output().detach(s));
             ended.complete(null);
         });
-        synchronized (lockOf(r.id())) {
-            Optional<ContainerRunner.Running> running = runner.get(r.id());
+        CompletableFuture<ContainerRunner.Running> target = currentOrNextStart(id);
+        synchronized (lockOf(id)) {
+            Optional<ContainerRunner.Running> running = runner.get(id);
             if (running.isPresent()) {
                 running.get().output().attach(s);
             } else {
-                pendingAttach.computeIfAbsent(r.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(s);
+                pendingAttach.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(s);
             }
         }
-        try {
-            ended.join();
-        } finally {
-            List<ContainerOutput.Sink> pending = pendingAttach.get(r.id());
-            if (pending != null) {
-                pending.remove(s);
+        boolean openStdin = Boolean.TRUE.equals(r.config().openStdin());
+        boolean once = Boolean.TRUE.equals(r.config().stdinOnce());
+        return stdin -> {
+            if (stdin != null && openStdin) {
+                Thread.ofVirtual().name("stdin-" + id.substring(0, 12)).start(() -> {
+                    ContainerRunner.Running running = target.join();
+                    if (running != null && running.input() != null) {
+                        running.input().copyFrom(stdin, once);
+                    }
+                });
             }
-            sink.end();
-        }
+            try {
+                ended.join();
+            } finally {
+                List<ContainerOutput.Sink> pending = pendingAttach.get(id);
+                if (pending != null) {
+                    pending.remove(s);
+                }
+                sink.end();
+            }
+        };
     }
 
     @Override
@@ -743,6 +764,18 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<ContainerRecord>>> removeWaiters =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Starts that attached clients wait for (their stdin goes to the container once it runs); null: it failed. */
+    private final Map<String, CompletableFuture<ContainerRunner.Running>> nextStart =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private CompletableFuture<ContainerRunner.Running> currentOrNextStart(String id) {
+        synchronized (lockOf(id)) {
+            Optional<ContainerRunner.Running> now = runner.get(id);
+            return now.isPresent() ? CompletableFuture.completedFuture(now.get())
+                    : nextStart.computeIfAbsent(id, k -> new CompletableFuture<>());
+        }
+    }
 
     private Object lockOf(String id) {
         return locks.computeIfAbsent(id, k -> new Object());

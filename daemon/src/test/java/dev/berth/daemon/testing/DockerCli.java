@@ -54,6 +54,21 @@ public final class DockerCli {
     }
 
     public Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(env, null, args);
+    }
+
+    /** Runs the CLI with {@code input} as its stdin (a file, so the CLI sees a plain end of input). */
+    public Result runWithInput(String input, String... args) throws IOException, InterruptedException {
+        Path in = Files.createTempFile("docker-in", ".txt");
+        try {
+            Files.writeString(in, input, StandardCharsets.UTF_8);
+            return run(Map.of(), in, args);
+        } finally {
+            Files.deleteIfExists(in);
+        }
+    }
+
+    private Result run(Map<String, String> env, Path input, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary().toString());
         cmd.addAll(List.of(args));
@@ -61,7 +76,7 @@ public final class DockerCli {
         Path err = Files.createTempFile("docker-err", ".txt");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(input != null ? input.toFile() : new File("/dev/null")));
             pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
             if (host != null) {
                 pb.environment().put("DOCKER_HOST", host);

@@ -67,11 +67,19 @@ public interface ContainerBackend {
     }
 
     /**
-     * {@code POST /containers/{id}/attach}: the container's output from now until it ends; on a
-     * container that is not running, from its next start on (how {@code docker run} and
-     * {@code docker start -a} attach before they start). Blocks until the output ends.
+     * {@code POST /containers/{id}/attach}: registers {@code sink} for the container's output
+     * from now until it ends; on a container that is not running, from its next start on (how
+     * {@code docker run} and {@code docker start -a} attach before they start). Registered when
+     * this returns, so that the route answers the upgrade only then: the client's start, sent
+     * after the answer, cannot produce output that the attachment misses.
      */
-    void attach(String nameOrId, AttachSink sink);
+    Attachment attach(String nameOrId, AttachSink sink);
+
+    /** A registered attachment. */
+    interface Attachment {
+        /** Sends {@code stdin} (null: none) to the container and blocks until its output ends. */
+        void run(java.io.InputStream stdin);
+    }
 
     /** What {@code docker logs} asks for. {@code tail} below 0: everything. */
     record LogOptions(boolean stdout, boolean stderr, boolean timestamps, int tail, java.time.Instant since,

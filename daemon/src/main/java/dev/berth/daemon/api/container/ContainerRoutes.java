@@ -102,33 +102,76 @@ public final class ContainerRoutes implements RouteTable {
     void attach(Request request, Response response) throws IOException {
         String name = request.param("name");
         boolean tty = backend.tty(name); // 404 before the connection is taken over
-        boolean stdout = request.queryBool("stdout");
-        boolean stderr = request.queryBool("stderr");
+        HijackSink sink = new HijackSink(tty, request.queryBool("stdout"), request.queryBool("stderr"));
+        request.onCancel(sink::cancel);
+        ContainerBackend.Attachment attachment = backend.attach(name, sink);
         RawStreams raw = response.hijack(tty ? "application/vnd.docker.raw-stream"
                 : "application/vnd.docker.multiplexed-stream");
-        OutputStream out = raw.output();
-        backend.attach(name, new ContainerBackend.AttachSink() {
-            @Override
-            public void write(int stream, byte[] data, int offset, int length) throws IOException {
-                if (stream == 2 ? stderr : stdout) {
-                    frame(out, tty, stream, data, offset, length);
-                }
-            }
+        sink.bind(raw);
+        attachment.run(request.queryBool("stdin") ? raw.input() : null);
+    }
 
-            @Override
-            public void end() {
-                try {
-                    raw.closeWrite();
-                } catch (IOException e) {
-                    // the client went away first
-                }
-            }
+    /**
+     * The attached client's end: output that comes before the connection is taken over waits in
+     * memory and goes out first, so that nothing between the registration and the upgrade is lost.
+     */
+    static final class HijackSink implements ContainerBackend.AttachSink {
+        private final boolean tty;
+        private final boolean stdout;
+        private final boolean stderr;
+        private final java.io.ByteArrayOutputStream early = new java.io.ByteArrayOutputStream();
+        private final java.util.List<Runnable> onCancel = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private RawStreams raw;
+        private boolean ended;
 
-            @Override
-            public void onCancel(Runnable detach) {
-                request.onCancel(detach);
+        HijackSink(boolean tty, boolean stdout, boolean stderr) {
+            this.tty = tty;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        @Override
+        public synchronized void write(int stream, byte[] data, int offset, int length) throws IOException {
+            if (stream == 2 ? stderr : stdout) {
+                frame(raw != null ? raw.output() : early, tty, stream, data, offset, length);
             }
-        });
+        }
+
+        synchronized void bind(RawStreams streams) throws IOException {
+            raw = streams;
+            if (early.size() > 0) {
+                raw.output().write(early.toByteArray());
+                raw.output().flush();
+            }
+            if (ended) {
+                closeQuietly();
+            }
+        }
+
+        @Override
+        public synchronized void end() {
+            ended = true;
+            if (raw != null) {
+                closeQuietly();
+            }
+        }
+
+        private void closeQuietly() {
+            try {
+                raw.closeWrite();
+            } catch (IOException e) {
+                // the client went away first
+            }
+        }
+
+        @Override
+        public void onCancel(Runnable detach) {
+            onCancel.add(detach);
+        }
+
+        void cancel() {
+            onCancel.forEach(Runnable::run);
+        }
     }
 
     void logs(Request request, Response response) throws IOException {
