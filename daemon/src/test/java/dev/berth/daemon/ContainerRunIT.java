@@ -104,6 +104,29 @@ class ContainerRunIT {
     }
 
     @Test
+    void containersRunWithDockersDefaultConfinement() throws Exception {
+        // Docker's 14 default capabilities, and nothing else
+        DockerCli.Result caps = docker.run("run", "--rm", "--network", "none", "busybox", "sh", "-c",
+                "grep -E '^Cap(Eff|Bnd)' /proc/self/status");
+        assertThat(caps.out()).contains("CapEff:\t00000000a80425fb").contains("CapBnd:\t00000000a80425fb");
+        // no mounting, no sysrq, no writing /sys, and no host processes in sight
+        assertThat(docker.run("run", "--rm", "--network", "none", "busybox", "mount", "-t", "tmpfs", "none", "/mnt").exit())
+                .isNotZero();
+        assertThat(docker.run("run", "--rm", "--network", "none", "busybox", "sh", "-c",
+                "echo h > /proc/sysrq-trigger").exit()).isNotZero();
+        assertThat(docker.run("run", "--rm", "--network", "none", "busybox", "sh", "-c",
+                "echo 1 > /sys/kernel/profiling").exit()).isNotZero();
+        assertThat(docker.run("run", "--rm", "--network", "none", "busybox", "sh", "-c", "ls /proc | grep -c '^[0-9]'")
+                .ok().out().trim()).as("only the container's own processes").isEqualTo("2");
+        // a seccomp filter is in force (mode 2): Docker's default profile
+        assertThat(docker.run("run", "--rm", "--network", "none", "busybox", "grep", "Seccomp:", "/proc/self/status")
+                .ok().out()).contains("Seccomp:\t2");
+        // --privileged lifts it: all the capabilities the daemon holds, no seccomp filter
+        assertThat(docker.run("run", "--rm", "--privileged", "--network", "none", "busybox", "grep", "Seccomp:",
+                "/proc/self/status").ok().out()).contains("Seccomp:\t0");
+    }
+
+    @Test
     void aMissingCommandFailsWith127AndDockersWords() throws Exception {
         DockerCli.Result r = docker.run("run", "--network", "none", "--name", "missing", "busybox", "nosuchcmd");
         assertThat(r.exit()).isEqualTo(127);
