@@ -560,15 +560,21 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
 
     /** The runner's report: the container exited and its output was read to the end. */
     private void exited(String id, ContainerRunner.Exit exit) {
-        Optional<ContainerRecord> found = store.find(id);
-        if (found.isEmpty()) {
-            return;
+        ContainerRecord r;
+        ContainerRecord now;
+        // Under the container's lock: a process that ends at once can be reported before start
+        // has recorded it as running, and start's record must not land on top of its end.
+        synchronized (lockOf(id)) {
+            Optional<ContainerRecord> found = store.find(id);
+            if (found.isEmpty()) {
+                return;
+            }
+            r = found.get();
+            unmountRootfs(r);
+            runner.forget(id);
+            now = r.withState(r.state().exited(exit.code(), exit.error(), Instant.now().toString()));
+            store.save(now);
         }
-        ContainerRecord r = found.get();
-        unmountRootfs(r);
-        runner.forget(id);
-        ContainerRecord now = r.withState(r.state().exited(exit.code(), exit.error(), Instant.now().toString()));
-        store.save(now);
         events.publish(EventType.CONTAINER, "die", id, Map.of("name", now.shortName(), "image", now.image(),
                 "exitCode", Integer.toString(exit.code())));
         List<CompletableFuture<ContainerRecord>> taken = exitWaiters.remove(id);

@@ -18,12 +18,17 @@ public record RuntimeContext(StateStore store, Path shim) {
     }
 
     /** A control-socket path short enough for sun_path (108 bytes), inside the state directory if possible. */
+    private static final java.util.concurrent.atomic.AtomicLong LAUNCHES = new java.util.concurrent.atomic.AtomicLong();
+
     Path socketPath(Path dir, String name) {
         Path p = dir.resolve(name);
         if (p.toString().length() < 100) {
             return p;
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "berth-" + ProcessHandle.current().pid() + "-" + name);
+        // Too long for sun_path: a short name in the temp directory, unique per launch, because
+        // one process (a daemon) may launch many containers at once.
+        return Path.of(System.getProperty("java.io.tmpdir"), "berth-" + ProcessHandle.current().pid() + "-"
+                + LAUNCHES.incrementAndGet() + "-" + name);
     }
 
     boolean shimExists() {
