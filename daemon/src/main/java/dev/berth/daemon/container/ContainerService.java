@@ -14,16 +14,18 @@ import dev.berth.image.snapshot.Mount;
 import dev.berth.image.snapshot.Mounter;
 import dev.berth.image.snapshot.Snapshotter;
 import dev.berth.image.store.ImageUsers;
-import dev.berth.oci.image.Digest;
 import dev.berth.linux.MountInfo;
+import dev.berth.oci.image.Digest;
 import dev.berth.oci.runtime.InvalidSpecException;
 import dev.berth.oci.runtime.Spec;
 import dev.berth.oci.runtime.SpecValidator;
 import dev.berth.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,9 +34,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The daemon's containers: create, list, inspect, rename and remove, as the Container routes
@@ -253,7 +262,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         Path hosts = dir.resolve("hosts");
         Path hostHosts = Path.of("/etc/hosts");
         if (hostNetwork && Files.isReadable(hostHosts)) {
-            Files.copy(hostHosts, hosts, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(hostHosts, hosts, StandardCopyOption.REPLACE_EXISTING);
         } else {
             Files.writeString(hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
                     + "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
@@ -317,9 +326,9 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     /** Docker matches names as a regular expression, unanchored, against the name with and without its slash. */
     private static boolean matchesName(String name, String pattern) {
         try {
-            java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
+            Pattern p = Pattern.compile(pattern);
             return p.matcher(name).find() || p.matcher("/" + name).find();
-        } catch (java.util.regex.PatternSyntaxException e) {
+        } catch (PatternSyntaxException e) {
             throw ApiException.invalid("invalid filter 'name=" + pattern + "': " + e.getDescription());
         }
     }
@@ -632,13 +641,13 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 running.get().exit().join();
             } else {
                 try {
-                    running.get().exit().get(timeout, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
+                    running.get().exit().get(timeout, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
                     runner.signal(r.id(), 9);
                     running.get().exit().join();
                 }
             }
-        } catch (IOException | java.util.concurrent.ExecutionException e) {
+        } catch (IOException | ExecutionException e) {
             throw new ApiException(ErrorKind.INTERNAL, "stop " + r.id() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -719,7 +728,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             if (running.isPresent()) {
                 running.get().output().attach(s);
             } else {
-                pendingAttach.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(s);
+                pendingAttach.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(s);
             }
         }
         boolean openStdin = Boolean.TRUE.equals(r.config().openStdin());
@@ -754,8 +763,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         for (JsonFileLog.Entry e : entries.subList(from, entries.size())) {
             if (options.wants(e.stream()) && options.inWindow(e.time())) {
                 byte[] data = options.timestamps()
-                        ? (e.time().toString() + " " + new String(e.data(), java.nio.charset.StandardCharsets.UTF_8))
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                        ? (e.time().toString() + " " + new String(e.data(), StandardCharsets.UTF_8))
+                                .getBytes(StandardCharsets.UTF_8)
                         : e.data();
                 sink.write(e.stream(), data, 0, data.length);
             }
@@ -763,17 +772,17 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         sink.end();
     }
 
-    private final Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Clients attached to a container that was not running yet: they get its next start's output. */
-    private final Map<String, List<ContainerOutput.Sink>> pendingAttach = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<ContainerOutput.Sink>> pendingAttach = new ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<ContainerRecord>>> exitWaiters =
-            new java.util.concurrent.ConcurrentHashMap<>();
+            new ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<ContainerRecord>>> removeWaiters =
-            new java.util.concurrent.ConcurrentHashMap<>();
+            new ConcurrentHashMap<>();
 
     /** Starts that attached clients wait for (their stdin goes to the container once it runs); null: it failed. */
     private final Map<String, CompletableFuture<ContainerRunner.Running>> nextStart =
-            new java.util.concurrent.ConcurrentHashMap<>();
+            new ConcurrentHashMap<>();
 
     private CompletableFuture<ContainerRunner.Running> currentOrNextStart(String id) {
         synchronized (lockOf(id)) {
@@ -789,11 +798,11 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
 
     /** Taken (and so cleared) by the one exit that completes them. */
     private List<CompletableFuture<ContainerRecord>> waiters(String id) {
-        return exitWaiters.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        return exitWaiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
     }
 
     private List<CompletableFuture<ContainerRecord>> removedWaiters(String id) {
-        return removeWaiters.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        return removeWaiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
     }
 
     // ---- changing
