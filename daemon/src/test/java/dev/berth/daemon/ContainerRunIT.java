@@ -184,6 +184,49 @@ class ContainerRunIT {
         return tar;
     }
 
+    @Test
+    void pauseRestartAndPrune() throws Exception {
+        docker.run("run", "-d", "--network", "none", "--name", "napper", "busybox", "sleep", "30").ok();
+        int pid = inspect("napper").at("/State/Pid").asInt();
+        docker.run("pause", "napper").ok();
+        assertThat(docker.run("ps", "--format", "{{.Status}}").ok().out()).contains("(Paused)");
+        assertThat(freezerState(pid)).isEqualTo("FROZEN");
+        assertThat(inspect("napper").at("/State/Paused").asBoolean()).isTrue();
+        assertThat(docker.run("pause", "napper").err()).contains("is not running");
+        docker.run("unpause", "napper").ok();
+        assertThat(inspect("napper").at("/State/Status").asText()).isEqualTo("running");
+        assertThat(freezerState(pid)).isEqualTo("THAWED");
+
+        docker.run("restart", "-t", "1", "napper").ok();
+        int again = inspect("napper").at("/State/Pid").asInt();
+        assertThat(again).isNotEqualTo(pid);
+        assertThat(inspect("napper").at("/State/Status").asText()).isEqualTo("running");
+        // a paused container still stops: it is thawed first
+        docker.run("pause", "napper").ok();
+        docker.run("stop", "-t", "1", "napper").ok();
+        assertThat(inspect("napper").at("/State/Status").asText()).isEqualTo("exited");
+
+        docker.run("create", "--network", "none", "--name", "idle", "busybox", "true").ok();
+        docker.run("run", "-d", "--network", "none", "--name", "busy", "busybox", "sleep", "30").ok();
+        String pruned = docker.run("container", "prune", "-f").ok().out();
+        assertThat(docker.run("ps", "-a", "--format", "{{.Names}}").ok().out().trim()).isEqualTo("busy");
+        assertThat(pruned).contains("Deleted Containers:");
+        assertThat(docker.run("events", "--since", "0", "--until", Long.toString(java.time.Instant.now().getEpochSecond() + 1),
+                "--filter", "container=napper", "--format", "{{.Action}}").ok().out().lines().toList())
+                .contains("pause", "unpause", "restart");
+    }
+
+    /** The cgroup v1 freezer's state of the process's cgroup (this machine's controllers are v1). */
+    private static String freezerState(int pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (f[1].equals("freezer")) {
+                return Files.readString(Path.of("/sys/fs/cgroup/freezer" + f[2], "freezer.state")).trim();
+            }
+        }
+        throw new AssertionError("no freezer cgroup for " + pid);
+    }
+
     private static JsonNode inspect(String name) throws Exception {
         return JSON.readTree(docker.run("inspect", "--type", "container", name).ok().out()).get(0);
     }

@@ -9,6 +9,7 @@ import dev.berth.runtime.RuntimeFailure;
 import dev.berth.runtime.container.Create;
 import dev.berth.runtime.container.Delete;
 import dev.berth.runtime.container.Kill;
+import dev.berth.runtime.container.Pause;
 import dev.berth.runtime.container.RuntimeContext;
 import dev.berth.runtime.shim.ShimException;
 import dev.berth.runtime.shim.ShimProcess;
@@ -210,6 +211,16 @@ final class ContainerRunner {
             new Kill(runtime).kill(id, signal, false);
         } catch (RuntimeFailure e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Freezes ({@code true}) or thaws the container's processes through its cgroup. */
+    void freeze(String id, boolean frozen) throws RuntimeFailure, IOException {
+        Pause pause = new Pause(runtime);
+        if (frozen) {
+            pause.pause(id);
+        } else {
+            pause.resume(id);
         }
     }
 

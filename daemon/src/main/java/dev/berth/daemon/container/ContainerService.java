@@ -635,6 +635,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 : r.config().stopSignal() != null ? r.config().stopSignal() : "TERM";
         int timeout = timeoutSeconds != null ? timeoutSeconds
                 : r.config().stopTimeout() != null ? r.config().stopTimeout() : 10;
+        thawIfPaused(r);
         try {
             runner.signal(r.id(), Signals.parse(stopSignal));
             if (timeout < 0) {
@@ -654,6 +655,67 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             throw new ApiException(ErrorKind.UNAVAILABLE, "stop " + r.id() + ": interrupted", e);
         }
         events.publish(EventType.CONTAINER, "stop", r.id(), Map.of("name", r.shortName(), "image", r.image()));
+    }
+
+    @Override
+    public void restart(String nameOrId, String signal, Integer timeoutSeconds) {
+        ContainerRecord r = store.get(nameOrId);
+        stop(r.id(), signal, timeoutSeconds);
+        start(r.id());
+        events.publish(EventType.CONTAINER, "restart", r.id(), Map.of("name", r.shortName(), "image", r.image()));
+    }
+
+    @Override
+    public void pause(String nameOrId, boolean paused) {
+        ContainerRecord r = store.get(nameOrId);
+        synchronized (lockOf(r.id())) {
+            r = store.get(r.id());
+            String want = paused ? "running" : "paused";
+            if (!r.state().status().equals(want)) {
+                throw ApiException.conflict(paused ? "cannot pause container " + r.id() + ": container is not running"
+                        : "Container " + r.id() + " is not paused");
+            }
+            try {
+                runner.freeze(r.id(), paused);
+            } catch (RuntimeFailure | IOException e) {
+                throw new ApiException(ErrorKind.INTERNAL, (paused ? "pause " : "unpause ") + r.id() + ": "
+                        + e.getMessage(), e);
+            }
+            ContainerRecord.State s = r.state();
+            store.save(r.withState(new ContainerRecord.State(paused ? "paused" : "running", s.pid(), s.exitCode(),
+                    s.error(), s.startedAt(), s.finishedAt(), s.oomKilled(), s.monitor())));
+        }
+        events.publish(EventType.CONTAINER, paused ? "pause" : "unpause", r.id(),
+                Map.of("name", r.shortName(), "image", r.image()));
+    }
+
+    /** A frozen process takes no signal until thawed: stop and forced removal thaw it first, as dockerd does. */
+    private void thawIfPaused(ContainerRecord r) {
+        if (r.state().status().equals("paused")) {
+            try {
+                pause(r.id(), false);
+            } catch (ApiException e) {
+                // it ended or was thawed meanwhile
+            }
+        }
+    }
+
+    @Override
+    public List<String> prune(Filters filters) {
+        filters.validate(Set.of("label", "label!"));
+        List<String> removed = new ArrayList<>();
+        for (ContainerRecord r : store.all()) {
+            if (!r.state().isRunning() && filters.get("label").stream().allMatch(l -> hasLabel(r, l))
+                    && filters.get("label!").stream().noneMatch(l -> hasLabel(r, l))) {
+                try {
+                    remove(r.id(), false, false);
+                    removed.add(r.id());
+                } catch (ApiException e) {
+                    // started or removed meanwhile: not this prune's
+                }
+            }
+        }
+        return removed;
     }
 
     @Override
@@ -836,6 +898,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
         Optional<ContainerRunner.Running> running = runner.get(r.id());
         if (running.isPresent()) {
+            thawIfPaused(r);
             try {
                 runner.signal(r.id(), 9);
             } catch (IOException e) {

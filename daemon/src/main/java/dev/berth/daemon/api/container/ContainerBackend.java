@@ -37,6 +37,15 @@ public interface ContainerBackend {
     /** {@code POST /containers/{id}/stop?signal=…&t=…}: the stop signal, then KILL after the timeout. */
     void stop(String nameOrId, String signal, Integer timeoutSeconds);
 
+    /** {@code POST /containers/{id}/restart?signal=…&t=…}: stop as {@link #stop} does, then start. */
+    void restart(String nameOrId, String signal, Integer timeoutSeconds);
+
+    /** {@code POST /containers/{id}/pause} ({@code true}) and {@code /unpause}; 409 if it is not running. */
+    void pause(String nameOrId, boolean paused);
+
+    /** {@code POST /containers/prune}: removes every stopped container; returns their ids. */
+    List<String> prune(Filters filters);
+
     /** A registered wait: {@link #await} blocks until its condition holds, or throws CancellationException after {@link #cancel}. */
     interface WaitHandle {
         WaitResult await();

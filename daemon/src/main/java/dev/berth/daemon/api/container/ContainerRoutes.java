@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The Container tag's routes that this daemon serves so far: create, list, inspect, rename,
- * remove, start, stop, kill, wait, attach (output only, with Docker's stdcopy frames when there
- * is no terminal) and logs. An id, a name or a unique id prefix names a container in every path.
+ * remove, start, stop, restart, kill, pause, unpause, prune, wait, attach (with Docker's stdcopy
+ * frames when there is no terminal) and logs. An id, a name or a unique id prefix names a container in every path.
  */
 public final class ContainerRoutes implements RouteTable {
     private final ContainerBackend backend;
@@ -57,6 +57,26 @@ public final class ContainerRoutes implements RouteTable {
                     String t = rq.query("t") != null ? rq.query("t") : rq.query("timeout");
                     backend.stop(rq.param("name"), rq.query("signal"), t == null || t.isEmpty() ? null : parseInt("t", t));
                     rs.noContent();
+                }),
+                Route.post("/containers/{name}/restart", (rq, rs) -> {
+                    String t = rq.query("t") != null ? rq.query("t") : rq.query("timeout");
+                    backend.restart(rq.param("name"), rq.query("signal"),
+                            t == null || t.isEmpty() ? null : parseInt("t", t));
+                    rs.noContent();
+                }),
+                Route.post("/containers/{name}/pause", (rq, rs) -> {
+                    backend.pause(rq.param("name"), true);
+                    rs.noContent();
+                }),
+                Route.post("/containers/{name}/unpause", (rq, rs) -> {
+                    backend.pause(rq.param("name"), false);
+                    rs.noContent();
+                }),
+                Route.post("/containers/prune", (rq, rs) -> {
+                    Map<String, Object> report = new LinkedHashMap<>();
+                    report.put("ContainersDeleted", backend.prune(Filters.parse(rq.query("filters"))));
+                    report.put("SpaceReclaimed", 0);
+                    rs.json(report);
                 }),
                 Route.post("/containers/{name}/wait", this::waitFor),
                 Route.hijacking("POST", "/containers/{name}/attach", this::attach),
