@@ -70,8 +70,9 @@ class ContainerRunIT {
 
     @Test
     void exitCodesAndStreamsPassThrough() throws Exception {
+        // the pause orders the two streams in the log: each has a reader of its own, as in dockerd
         DockerCli.Result r = docker.run("run", "--network", "none", "--name", "three", "busybox", "sh", "-c",
-                "echo out; echo err >&2; exit 3");
+                "echo out; sleep 0.3; echo err >&2; exit 3");
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.out()).isEqualTo("out\n");
         assertThat(r.err()).isEqualTo("err\n");
