@@ -136,7 +136,7 @@ public final class Daemon implements AutoCloseable {
             ContainerService containers;
             try {
                 containers = new ContainerService(ContainerStore.open(config.dataRoot()), images, events,
-                        HostProfile.probe(), config.execRoot(), shimPath(), config.bridgeDisabled());
+                        HostProfile.probe(), config.execRoot(), config.bridgeDisabled());
             } catch (IOException e) {
                 registry.close();
                 throw new StartupFailure("container store: " + e.getMessage(), e);
@@ -168,13 +168,6 @@ public final class Daemon implements AutoCloseable {
             pid.close();
             throw e;
         }
-    }
-
-    /** The shim of this build ({@code bin/berthd} passes {@code -Dberth.shim}), else where the runtime looks by default. */
-    static java.nio.file.Path shimPath() {
-        String configured = System.getProperty("berth.shim");
-        return configured != null && !configured.isEmpty() ? java.nio.file.Path.of(configured)
-                : java.nio.file.Path.of("/usr/libexec/berth/berth-shim");
     }
 
     private static List<HttpServer.Listener> listeners(DaemonConfig config, List<String> warnings)

@@ -53,9 +53,9 @@ final class ContainerRunner {
     private final Path containers;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
-    ContainerRunner(Path execRoot, Path shim) throws IOException {
-        Path state = Files.createDirectories(execRoot.resolve("runtime"));
-        this.runtime = new RuntimeContext(new dev.berth.runtime.state.StateStore(state), shim);
+    /** The shim is the runtime's: {@code -Dberth.shim}, which {@code bin/berthd} sets (see {@link RuntimeContext#of}). */
+    ContainerRunner(Path execRoot) throws IOException {
+        this.runtime = RuntimeContext.of(Files.createDirectories(execRoot.resolve("runtime")));
         this.containers = Files.createDirectories(execRoot.resolve("containers"));
     }
 

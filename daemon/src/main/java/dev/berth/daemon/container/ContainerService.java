@@ -78,13 +78,13 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
      *                       network namespace of its own with loopback only, as dockerd gives it
      */
     public ContainerService(ContainerStore store, ImageService images, EventBus events, HostProfile host,
-            Path execRoot, Path shim, boolean bridgeDisabled) throws IOException {
+            Path execRoot, boolean bridgeDisabled) throws IOException {
         this.bridgeDisabled = bridgeDisabled;
         this.store = store;
         this.images = images;
         this.events = events;
         this.host = host;
-        this.runner = new ContainerRunner(execRoot, shim);
+        this.runner = new ContainerRunner(execRoot);
         settleAfterRestart();
     }
 
