@@ -18,7 +18,6 @@ import dev.berth.linux.MountInfo;
 import dev.berth.oci.image.Digest;
 import dev.berth.oci.runtime.InvalidSpecException;
 import dev.berth.oci.runtime.Spec;
-import dev.berth.oci.runtime.SpecValidator;
 import dev.berth.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -501,7 +500,6 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 } catch (InvalidContainerConfigException e) {
                     throw ApiException.invalid(e.getMessage());
                 }
-                checkExecutable(spec, rootfs);
                 log = JsonFileLog.open(dir.resolve(r.id() + "-json.log"));
                 String id = r.id();
                 List<ContainerOutput.Sink> attached = pendingAttach.remove(id);
@@ -518,10 +516,16 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 started = true;
                 events.publish(EventType.CONTAINER, "start", id, Map.of("name", now.shortName(), "image", now.image()));
             } catch (RuntimeFailure e) {
+                if (e.getCause() instanceof InvalidSpecException bad && bad.field().equals("process.args[0]")) {
+                    // the runtime looked the command up in the image; Docker's words make the CLI exit 127
+                    String message = notFound(r);
+                    failedStart(r, 127, message);
+                    throw ApiException.invalid(message);
+                }
                 failedStart(r, 128, e.getMessage());
                 throw new ApiException(ErrorKind.INTERNAL, "failed to start container " + r.id() + ": " + e.getMessage(), e);
             } catch (ApiException e) {
-                failedStart(r, e.getMessage().contains("executable file not found") ? 127 : 128, e.getMessage());
+                failedStart(r, 128, e.getMessage());
                 throw e;
             } catch (ImageException | IOException e) {
                 failedStart(r, 128, e.getMessage());
@@ -534,19 +538,14 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
     }
 
-    /** The command must exist in the image: Docker's words, whose "executable file not found" makes the CLI exit 127. */
-    private static void checkExecutable(Spec spec, Path rootfs) {
-        try {
-            SpecValidator.validateArgs0(spec, rootfs);
-        } catch (InvalidSpecException e) {
-            String cmd = spec.process().args().isEmpty() ? "" : spec.process().args().getFirst();
-            throw ApiException.invalid("failed to create task for container: exec: \"" + cmd
-                    + "\": executable file not found in $PATH");
-        }
+    /** Docker's message for a command missing from the image, whose "executable file not found" makes the CLI exit 127. */
+    private static String notFound(ContainerRecord r) {
+        return "failed to create task for container: exec: \"" + r.path() + "\": executable file not found in $PATH";
     }
 
     /** A start that failed: recorded as Docker records it (exited, with the code and the error), unmounted. */
     private void failedStart(ContainerRecord r, int code, String error) {
+        runner.forget(r.id());
         CompletableFuture<ContainerRunner.Running> waiting = nextStart.remove(r.id());
         if (waiting != null) {
             waiting.complete(null);
