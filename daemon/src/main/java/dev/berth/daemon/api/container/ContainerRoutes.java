@@ -2,6 +2,7 @@ package dev.berth.daemon.api.container;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.daemon.api.Filters;
+import dev.berth.daemon.api.Timestamps;
 import dev.berth.daemon.http.ApiException;
 import dev.berth.daemon.http.Json;
 import dev.berth.daemon.http.RawStreams;
@@ -221,19 +222,9 @@ public final class ContainerRoutes implements RouteTable {
         out.close();
     }
 
-    /** A Unix time with an optional fraction ({@code 1700000000.5}), as the docker CLI sends since and until. */
+    /** since and until as the docker CLI sends them, the events' form; 0 means not given. */
     static Instant time(String name, String value) {
-        if (value == null || value.isEmpty() || value.equals("0")) {
-            return null;
-        }
-        try {
-            java.math.BigDecimal seconds = new java.math.BigDecimal(value);
-            long whole = seconds.longValue();
-            long nanos = seconds.subtract(java.math.BigDecimal.valueOf(whole)).movePointRight(9).longValue();
-            return Instant.ofEpochSecond(whole, nanos);
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid("invalid value for " + name + ": " + value);
-        }
+        return "0".equals(value) ? null : Timestamps.parse(name, value);
     }
 
     /** Docker's stdcopy frame: the stream, three zero bytes, the length (big-endian), the bytes; raw with a terminal. */
