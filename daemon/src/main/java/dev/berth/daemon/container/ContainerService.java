@@ -557,10 +557,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         unmountRootfs(r);
         ContainerRecord now = r.withState(r.state().exited(code, error, Instant.now().toString()));
         store.save(now);
-        List<CompletableFuture<ContainerRecord>> taken = exitWaiters.remove(r.id());
-        if (taken != null) {
-            taken.forEach(w -> w.complete(now)); // the CLI waits before it starts: it gets the code
-        }
+        complete(exitWaiters, r.id(), now); // the CLI waits before it starts: it gets the code
         if (Boolean.TRUE.equals(r.hostConfig().autoRemove())) {
             remove(r.id(), true, false);
         }
@@ -585,10 +582,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
         events.publish(EventType.CONTAINER, "die", id, Map.of("name", now.shortName(), "image", now.image(),
                 "exitCode", Integer.toString(exit.code())));
-        List<CompletableFuture<ContainerRecord>> taken = exitWaiters.remove(id);
-        if (taken != null) {
-            taken.forEach(w -> w.complete(now));
-        }
+        complete(exitWaiters, id, now);
         if (Boolean.TRUE.equals(r.hostConfig().autoRemove())) {
             remove(id, true, false);
         }
@@ -857,6 +851,15 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         return locks.computeIfAbsent(id, k -> new Object());
     }
 
+    /** Completes, and forgets, the waiters of {@code id} in {@code waiters}. */
+    private static void complete(Map<String, List<CompletableFuture<ContainerRecord>>> waiters, String id,
+            ContainerRecord r) {
+        List<CompletableFuture<ContainerRecord>> taken = waiters.remove(id);
+        if (taken != null) {
+            taken.forEach(w -> w.complete(r));
+        }
+    }
+
     /** Taken (and so cleared) by the one exit that completes them. */
     private List<CompletableFuture<ContainerRecord>> waiters(String id) {
         return exitWaiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
@@ -922,18 +925,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
         runner.forget(r.id());
         events.publish(EventType.CONTAINER, "destroy", r.id(), Map.of("name", r.shortName(), "image", r.image()));
-        List<CompletableFuture<ContainerRecord>> removed = removeWaiters.remove(r.id());
-        if (removed != null) {
-            for (CompletableFuture<ContainerRecord> w : removed) {
-                w.complete(r);
-            }
-        }
-        List<CompletableFuture<ContainerRecord>> exits = exitWaiters.remove(r.id());
-        if (exits != null) {
-            for (CompletableFuture<ContainerRecord> w : exits) {
-                w.complete(r);
-            }
-        }
+        complete(removeWaiters, r.id(), r);
+        complete(exitWaiters, r.id(), r);
         locks.remove(r.id());
     }
 
