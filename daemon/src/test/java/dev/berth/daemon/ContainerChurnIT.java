@@ -3,6 +3,7 @@ package dev.berth.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.daemon.testing.BerthdProcess;
+import dev.berth.daemon.testing.BusyboxImage;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
 import dev.berth.linux.MountInfo;
@@ -40,8 +41,7 @@ class ContainerChurnIT {
     static void start() throws Exception {
         daemon = BerthdProcess.start(dir.resolve("d"));
         docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
-        docker.run("import", ContainerRunIT.busyboxWithApplets(dir.resolve("rootfs"), dir.resolve("busybox.tar"))
-                .toString(), "busybox:latest").ok();
+        BusyboxImage.importInto(docker, dir);
     }
 
     @AfterAll

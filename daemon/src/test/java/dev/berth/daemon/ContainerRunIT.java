@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
+import dev.berth.daemon.testing.BusyboxImage;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
 import dev.berth.linux.MountInfo;
@@ -38,8 +39,7 @@ class ContainerRunIT {
     static void start() throws Exception {
         daemon = BerthdProcess.start(dir.resolve("d"));
         docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
-        docker.run("import", busyboxWithApplets(dir.resolve("rootfs"), dir.resolve("busybox.tar")).toString(),
-                "busybox:latest").ok();
+        BusyboxImage.importInto(docker, dir);
     }
 
     @AfterEach
@@ -163,26 +163,6 @@ class ContainerRunIT {
         assertThat(docker.run("events", "--since", "0", "--until", Long.toString(java.time.Instant.now().getEpochSecond() + 1),
                 "--filter", "container=sleeper", "--format", "{{.Action}}").ok().out().lines().toList())
                 .containsSubsequence("create", "start", "die", "stop");
-    }
-
-    /** The host's static busybox with a link for each of its applets, and a root user, as a tar. */
-    static Path busyboxWithApplets(Path root, Path tar) throws Exception {
-        ImageCliIT.busyboxRootfs(root, tar.resolveSibling("plain.tar"));
-        Process list = new ProcessBuilder("/bin/busybox", "--list").start();
-        for (String applet : new String(list.getInputStream().readAllBytes()).lines().toList()) {
-            Path link = root.resolve("bin").resolve(applet);
-            if (!applet.equals("busybox") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                Files.createSymbolicLink(link, Path.of("busybox"));
-            }
-        }
-        assertThat(list.waitFor()).isZero();
-        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
-        Files.writeString(root.resolve("etc/group"), "root:x:0:\n");
-        Process p = new ProcessBuilder("tar", "-C", root.toString(), "-cf", tar.toString(), ".")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as("tar: " + out).isZero();
-        return tar;
     }
 
     @Test

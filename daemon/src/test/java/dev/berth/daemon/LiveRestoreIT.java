@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
+import dev.berth.daemon.testing.BusyboxImage;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
 import dev.berth.linux.MountInfo;
@@ -38,8 +39,7 @@ class LiveRestoreIT {
     static void start() throws Exception {
         daemon = BerthdProcess.start(dir.resolve("d"));
         docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
-        docker.run("import", ContainerRunIT.busyboxWithApplets(dir.resolve("rootfs"), dir.resolve("busybox.tar"))
-                .toString(), "busybox:latest").ok();
+        BusyboxImage.importInto(docker, dir);
     }
 
     @AfterAll
