@@ -74,11 +74,15 @@ final class BlobPipe {
         }
     }
 
-    /** The blob will not arrive (or is not what it should be): the reader gets an error. */
+    /**
+     * The blob will not arrive (or is not what it should be): the reader gets an error. The first
+     * reason stays: the pull's general abort must not hide the layer's own error from a reader
+     * that has not woken up yet.
+     */
     void fail(String message) {
         lock.lock();
         try {
-            if (!finished) {
+            if (!finished && failure == null) {
                 failure = message;
                 changed.signalAll();
             }

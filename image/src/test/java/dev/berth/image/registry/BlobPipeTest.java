@@ -40,6 +40,15 @@ class BlobPipeTest {
     }
 
     @Test
+    void theFirstFailureIsTheOneTheReaderSees() {
+        BlobPipe pipe = new BlobPipe(1 << 20);
+        pipe.fail("blob sha256:x: digest mismatch");
+        pipe.fail("pull of example:latest failed");
+        assertThatThrownBy(pipe.reader()::read).isInstanceOf(IOException.class)
+                .hasMessage("blob sha256:x: digest mismatch");
+    }
+
+    @Test
     void writesAfterTheReaderClosedAreDropped() throws Exception {
         BlobPipe pipe = new BlobPipe(2);
         pipe.reader().close();
