@@ -79,6 +79,7 @@ final class ContainerRunner {
         FifoPump out = FifoPump.start(stdoutFifo, ContainerOutput.STDOUT, output);
         FifoPump err = FifoPump.start(stderrFifo, ContainerOutput.STDERR, output);
         ContainerInput input = openStdin ? ContainerInput.open(bundle.resolve("stdin")) : null;
+        dev.berth.runtime.StartTrace.mark("write bundle and fifos");
         Create.Monitored monitored;
         try {
             cleanRuntimeState(id); // a run that a crash interrupted leaves its state behind

@@ -19,6 +19,7 @@ import dev.berth.oci.image.Digest;
 import dev.berth.oci.runtime.InvalidSpecException;
 import dev.berth.oci.runtime.Spec;
 import dev.berth.runtime.RuntimeFailure;
+import dev.berth.runtime.StartTrace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -477,12 +478,22 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     @Override
     public void start(String nameOrId) {
         ContainerRecord r = store.get(nameOrId);
+        try (StartTrace trace = StartTrace.begin()) {
+            start(r);
+            // each stage of the start by name, so that a slow one shows which cost grew (--debug)
+            System.getLogger(ContainerService.class.getName()).log(System.Logger.Level.DEBUG,
+                    () -> "start trace " + r.id().substring(0, 12) + ": " + trace.summary());
+        }
+    }
+
+    private void start(ContainerRecord r) {
         synchronized (lockOf(r.id())) {
             r = store.get(r.id());
             if (r.state().isRunning()) {
                 return; // dockerd answers 304: already started
             }
             ImageService.ContainerBase base = images.containerBase(r.imageId());
+            StartTrace.mark("resolve image");
             Path dir = store.dirOf(r.id());
             Path rootfs = dir.resolve("rootfs");
             JsonFileLog log = null;
@@ -492,6 +503,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 if (!MountInfo.isMountPoint(rootfs)) {
                     Mounter.mountAll(images.snapshots().mounts(r.snapshot()), rootfs);
                 }
+                StartTrace.mark("mount snapshot");
                 CreateRequest request = new CreateRequest(r.request(), r.hostConfig());
                 Spec spec;
                 try {
@@ -500,6 +512,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 } catch (InvalidContainerConfigException e) {
                     throw ApiException.invalid(e.getMessage());
                 }
+                StartTrace.mark("generate spec");
                 log = JsonFileLog.open(dir.resolve(r.id() + "-json.log"));
                 String id = r.id();
                 List<ContainerOutput.Sink> attached = pendingAttach.remove(id);
@@ -513,6 +526,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 ContainerRecord now = r.withState(new ContainerRecord.State("running", running.pid(), 0, "",
                         Instant.now().toString(), ContainerRecord.State.NEVER, false, running.monitor()));
                 store.save(now);
+                StartTrace.mark("record running");
                 started = true;
                 events.publish(EventType.CONTAINER, "start", id, Map.of("name", now.shortName(), "image", now.image()));
             } catch (RuntimeFailure e) {

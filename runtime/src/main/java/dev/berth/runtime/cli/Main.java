@@ -112,7 +112,13 @@ public final class Main {
     }
 
     public static int execute(String... args) {
-        dev.berth.runtime.StartTrace.mark("jvm");
+        try (dev.berth.runtime.StartTrace trace = dev.berth.runtime.StartTrace.beginAtProcessStart()) {
+            dev.berth.runtime.StartTrace.mark("jvm");
+            return execute(trace, args);
+        }
+    }
+
+    private static int execute(dev.berth.runtime.StartTrace trace, String... args) {
         CommandSpec top = globalSpec();
         // Only the command a call names gets a model: building all of them costs more than a
         // short command. Without one (help, a typo), all are built so the help can list them;
@@ -155,7 +161,9 @@ public final class Main {
             } catch (Exception e) {
                 throw new CommandLine.ExecutionException(sub.commandLine(), e.getMessage() == null ? "" : e.getMessage(), e);
             } finally {
-                dev.berth.runtime.StartTrace.log();
+                // the stages of this call, so that a slow start has a name (--debug shows it)
+                java.util.logging.Logger.getLogger(dev.berth.runtime.StartTrace.class.getName())
+                        .fine(() -> "start trace: " + trace.summary());
             }
         });
         cl.setParameterExceptionHandler((ex, a) -> {

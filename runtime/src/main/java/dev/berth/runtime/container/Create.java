@@ -69,6 +69,7 @@ public final class Create {
             throw new IllegalArgumentException("startMonitored needs monitor mode without the exec fifo");
         }
         Launch.Started started = createParsed(o, stdin, stdout, stderr).launch();
+        StartTrace.mark("start process");
         return new Monitored(started.shim(), started.pid());
     }
 
