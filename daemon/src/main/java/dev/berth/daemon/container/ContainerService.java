@@ -17,15 +17,19 @@ import dev.berth.image.store.ImageUsers;
 import dev.berth.linux.MountInfo;
 import dev.berth.oci.image.Digest;
 import dev.berth.oci.runtime.InvalidSpecException;
+import dev.berth.oci.runtime.RootfsPath;
 import dev.berth.oci.runtime.Spec;
 import dev.berth.runtime.RuntimeFailure;
 import dev.berth.runtime.StartTrace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -135,7 +139,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             Files.createDirectories(dir);
             List<Mount> mounts = prepare(snapshots, id, base.topLayer());
             ContainerConfig config = ImageDefaults.merge(request.config(), base.config().config());
-            validateSpec(id, base, request, mounts, dir);
+            validateSpec(id, base, request, mounts, dir, config.workingDir());
             List<String> argv = new ArrayList<>(config.entrypoint() == null ? List.of() : config.entrypoint());
             argv.addAll(config.cmd() == null ? List.of() : config.cmd());
             if (argv.isEmpty()) {
@@ -226,7 +230,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
      * option the runtime would refuse is refused now. The spec itself is made again at each start.
      */
     private void validateSpec(String id, ImageService.ContainerBase base, CreateRequest request, List<Mount> mounts,
-            Path dir) throws IOException {
+            Path dir, String workingDir) throws IOException {
         Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
         NetworkFiles files = networkFiles(id, request, dir);
         try {
@@ -235,6 +239,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             throw new ApiException(ErrorKind.INTERNAL, "mount the root filesystem of " + id + ": " + e.getMessage(), e);
         }
         try {
+            makeWorkingDir(rootfs, workingDir);
             new SpecGenerator(host, VolumeResolver.none(), this).generate(id, base.config(), request, rootfs, files);
         } catch (InvalidContainerConfigException e) {
             throw ApiException.invalid(e.getMessage());
@@ -243,6 +248,35 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 Mounter.unmountAll(rootfs);
             } catch (ImageException e) {
                 throw new ApiException(ErrorKind.INTERNAL, "unmount " + rootfs + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Makes the working directory in the container's own layer if the image lacks it, owned by
+     * root with mode 0755, as dockerd does at create. Nothing runs in the container yet, so the
+     * path resolved within the root stays what it names.
+     */
+    private static void makeWorkingDir(Path rootfs, String workingDir) throws IOException {
+        if (workingDir == null || workingDir.isEmpty()) {
+            return;
+        }
+        Path target = RootfsPath.resolve(rootfs, workingDir);
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw ApiException.invalid("Cannot mkdir: " + workingDir + " is not a directory");
+        }
+        Path made = rootfs;
+        for (Path part : rootfs.relativize(target)) {
+            made = made.resolve(part);
+            if (!Files.isDirectory(made, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(made, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+                } catch (FileAlreadyExistsException e) {
+                    throw ApiException.invalid("Cannot mkdir: " + workingDir + " is not a directory");
+                }
             }
         }
     }
