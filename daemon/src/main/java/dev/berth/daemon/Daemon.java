@@ -12,6 +12,8 @@ import dev.berth.daemon.image.ImageService;
 import dev.berth.daemon.image.PullWarmup;
 import dev.berth.daemon.api.container.ContainerRoutes;
 import dev.berth.daemon.container.ContainerService;
+import dev.berth.daemon.api.volume.VolumeRoutes;
+import dev.berth.daemon.volume.VolumeService;
 import dev.berth.daemon.container.ContainerStore;
 import dev.berth.daemon.container.HostProfile;
 import dev.berth.image.ImageException;
@@ -134,18 +136,22 @@ public final class Daemon implements AutoCloseable {
             }
             PullWarmup.start(config.dataRoot().resolve("image").resolve("snapshots"));
             ContainerService containers;
+            VolumeService volumes;
             try {
-                containers = new ContainerService(ContainerStore.open(config.dataRoot()), images, events,
+                ContainerStore containerStore = ContainerStore.open(config.dataRoot());
+                volumes = VolumeService.open(config.dataRoot(), events, nameOrId -> containerStore.get(nameOrId).id());
+                containers = new ContainerService(containerStore, images, events,
                         HostProfile.probe(), config.execRoot(), config.bridgeDisabled());
+                containers.useVolumes(volumes);
             } catch (IOException e) {
                 registry.close();
                 throw new StartupFailure("container store: " + e.getMessage(), e);
             }
             images.setImageUsers(containers);
             HostSystem system = new HostSystem(facts, HostFacts.probe(),
-                    Inventory.empty().withImages(images).withContainerStates(containers::counts), events);
+                    Inventory.empty().withImages(images).withContainerStates(containers::counts).withVolumes(volumes), events);
             Router router = Router.of(new SystemRoutes(system, events), new ImageRoutes(images),
-                    new ContainerRoutes(containers));
+                    new ContainerRoutes(containers), new VolumeRoutes(volumes));
 
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("API-Version", ApiVersion.CURRENT.toString());

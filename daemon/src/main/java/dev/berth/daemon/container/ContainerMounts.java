@@ -48,7 +48,7 @@ final class ContainerMounts {
     }
 
     /**
-     * @param points    the container's mounts, from {@link MountPoints}
+     * @param points    the container's mounts, from {@link MountPoints}, with volumes named by {@link VolumeResolver#attach}
      * @param volumes   the host paths of volumes
      * @param initBinary the host's init for {@code --init}, or null when not wanted
      */
@@ -116,7 +116,7 @@ final class ContainerMounts {
         String source;
         String propagation = mp.propagation() == null ? "rprivate" : mp.propagation();
         if (mp.type().equals("volume")) {
-            Path path = volumes.resolve(mp.source(), mp.destination(), containerId);
+            Path path = volumes.hostPath(mp.source());
             source = (mp.subpath() == null ? path : path.resolve(mp.subpath())).toString();
         } else {
             source = mp.source();

@@ -76,6 +76,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     private final HostProfile host;
     private final ContainerRunner runner;
     private final boolean bridgeDisabled;
+    private volatile VolumeResolver volumes = VolumeResolver.none();
 
     /**
      * @param bridgeDisabled {@code --bridge none}: a container without {@code --network} gets a
@@ -90,6 +91,11 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         this.host = host;
         this.runner = new ContainerRunner(execRoot);
         settleAfterRestart();
+    }
+
+    /** Gives the containers the daemon's volumes (until then they may use binds and tmpfs only). */
+    public void useVolumes(VolumeResolver volumes) {
+        this.volumes = volumes;
     }
 
     /**
@@ -156,6 +162,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             throw new ApiException(ErrorKind.INTERNAL, "create container: " + e.getMessage(), e);
         } finally {
             if (!created) {
+                volumes.detach(id, true);
                 store.release(slashed, id);
                 removeSnapshot(snapshots, id);
                 try {
@@ -240,7 +247,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
         try {
             makeWorkingDir(rootfs, workingDir);
-            new SpecGenerator(host, VolumeResolver.none(), this).generate(id, base.config(), request, rootfs, files);
+            new SpecGenerator(host, volumes, this).generate(id, base.config(), request, rootfs, files);
         } catch (InvalidContainerConfigException e) {
             throw ApiException.invalid(e.getMessage());
         } finally {
@@ -473,7 +480,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         out.put("ExecIDs", null);
         out.put("HostConfig", r.hostConfig());
         out.put("GraphDriver", graphDriver(r, dir));
-        out.put("Mounts", List.of());
+        out.put("Mounts", volumes.mountsOf(r.id()));
         out.put("Config", r.config());
         Map<String, Object> network = new LinkedHashMap<>();
         network.put("Bridge", "");
@@ -541,7 +548,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 CreateRequest request = new CreateRequest(r.request(), r.hostConfig());
                 Spec spec;
                 try {
-                    spec = new SpecGenerator(host, VolumeResolver.none(), this)
+                    spec = new SpecGenerator(host, volumes, this)
                             .generate(r.id(), base.config(), request, rootfs, networkFiles(r.id(), request, dir));
                 } catch (InvalidContainerConfigException e) {
                     throw ApiException.invalid(e.getMessage());
@@ -562,6 +569,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 store.save(now);
                 StartTrace.mark("record running");
                 started = true;
+                volumes.mounted(id, true);
                 events.publish(EventType.CONTAINER, "start", id, Map.of("name", now.shortName(), "image", now.image()));
             } catch (RuntimeFailure e) {
                 if (e.getCause() instanceof InvalidSpecException bad && bad.field().equals("process.args[0]")) {
@@ -607,7 +615,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         store.save(now);
         complete(exitWaiters, r.id(), now); // the CLI waits before it starts: it gets the code
         if (Boolean.TRUE.equals(r.hostConfig().autoRemove())) {
-            remove(r.id(), true, false);
+            remove(r.id(), true, true);
         }
     }
 
@@ -626,13 +634,14 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             unmountRootfs(r);
             runner.forget(id);
             now = r.withState(r.state().exited(exit.code(), exit.error(), Instant.now().toString()));
+            volumes.mounted(id, false);
             store.save(now);
         }
         events.publish(EventType.CONTAINER, "die", id, Map.of("name", now.shortName(), "image", now.image(),
                 "exitCode", Integer.toString(exit.code())));
         complete(exitWaiters, id, now);
         if (Boolean.TRUE.equals(r.hostConfig().autoRemove())) {
-            remove(id, true, false);
+            remove(id, true, true);
         }
     }
 
@@ -940,7 +949,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     }
 
     @Override
-    public void remove(String nameOrId, boolean force, boolean volumes) {
+    public void remove(String nameOrId, boolean force, boolean removeVolumes) {
         ContainerRecord r = store.get(nameOrId);
         if (r.state().isRunning() && !force) {
             throw ApiException.conflict("cannot remove container \"" + r.name() + "\": container is " + r.state().status()
@@ -966,6 +975,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             throw new ApiException(ErrorKind.INTERNAL, "remove container " + r.id() + ": " + e.getMessage(), e);
         }
         removeSnapshot(images.snapshots(), r.snapshot());
+        volumes.detach(r.id(), removeVolumes);
         try {
             store.remove(r.id());
         } catch (IOException e) {

@@ -13,6 +13,8 @@ package dev.berth.daemon.container;
  * @param tmpfsData    a tmpfs's options as given ({@code size=64m,mode=1777}), or empty
  * @param subpath      a volume's subdirectory to mount, or null
  * @param createSource a bind from {@code -v} whose missing source dockerd creates (a {@code --mount} one is refused)
+ * @param mode         the mode as given ({@code ro,z}), which {@code docker inspect} shows as {@code Mode}
+ * @param noCopy       a volume that is not filled from the image ({@code nocopy}, {@code VolumeOptions.NoCopy})
  */
 public record MountPoint(
         String destination,
@@ -23,4 +25,19 @@ public record MountPoint(
         boolean nonRecursive,
         String tmpfsData,
         String subpath,
-        boolean createSource) {}
+        boolean createSource,
+        String mode,
+        boolean noCopy) {
+
+    /** The same mount point on volume {@code name}: an anonymous one once its volume was made. */
+    public MountPoint withSource(String name) {
+        return new MountPoint(destination, type, name, writable, propagation, nonRecursive, tmpfsData, subpath,
+                createSource, mode, noCopy);
+    }
+
+    /** The same mount point read-only or writable, as {@code --volumes-from c:ro} asks. */
+    public MountPoint withWritable(boolean rw) {
+        return new MountPoint(destination, type, source, rw, propagation, nonRecursive, tmpfsData, subpath,
+                createSource, mode, noCopy);
+    }
+}

@@ -44,12 +44,12 @@ final class MountPoints {
             String dest = e.getKey();
             validateTarget(dest, null);
             add(out, seen, new MountPoint(clean(dest), "tmpfs", null, true, null, false,
-                    e.getValue() == null ? "" : e.getValue(), null, false));
+                    e.getValue() == null ? "" : e.getValue(), null, false, "", false));
         }
         for (String dest : config.volumesOrEmpty().keySet()) {
             validateTarget(dest, null);
             if (!seen.contains(clean(dest))) {
-                add(out, seen, new MountPoint(clean(dest), "volume", null, true, null, false, "", null, false));
+                add(out, seen, new MountPoint(clean(dest), "volume", null, true, null, false, "", null, false, "", false));
             }
         }
         return List.copyOf(out);
@@ -105,7 +105,8 @@ final class MountPoints {
             }
         }
         return new MountPoint(clean(target), type, isBind ? clean(source) : source, writable,
-                isBind ? propagation : null, false, "", null, isBind);
+                isBind ? propagation : null, false, "", null, isBind, mode,
+                List.of(mode.split(",")).contains("nocopy"));
     }
 
     /** {@code --mount}: moby's {@code ValidateMountConfig} and {@code ParseMountSpec}. */
@@ -132,7 +133,7 @@ final class MountPoints {
                 }
                 String propagation = bo == null || empty(bo.propagation()) ? DEFAULT_PROPAGATION : bo.propagation();
                 return new MountPoint(clean(m.target()), "bind", clean(m.source()), !m.isReadOnly(), propagation,
-                        bo != null && Boolean.TRUE.equals(bo.nonRecursive()), "", null, create);
+                        bo != null && Boolean.TRUE.equals(bo.nonRecursive()), "", null, create, "", false);
             }
             case "volume" -> {
                 extra(type, "BindOptions", m.bindOptions());
@@ -146,8 +147,9 @@ final class MountPoints {
                         throw mountConfig(type, "subpath must be a relative path within the volume");
                     }
                 }
+                boolean noCopy = m.volumeOptions() != null && Boolean.TRUE.equals(m.volumeOptions().noCopy());
                 return new MountPoint(clean(m.target()), "volume", empty(m.source()) ? null : m.source(),
-                        !m.isReadOnly(), null, false, "", empty(subpath) ? null : subpath, false);
+                        !m.isReadOnly(), null, false, "", empty(subpath) ? null : subpath, false, "", noCopy);
             }
             case "tmpfs" -> {
                 extra(type, "BindOptions", m.bindOptions());
@@ -156,7 +158,7 @@ final class MountPoints {
                     throw mountConfig(type, "field Source must not be specified");
                 }
                 return new MountPoint(clean(m.target()), "tmpfs", null, !m.isReadOnly(), null, false,
-                        tmpfsData(m), null, false);
+                        tmpfsData(m), null, false, "", false);
             }
             default -> throw mountConfig(type, "mount type unknown");
         }

@@ -112,7 +112,8 @@ public final class SpecGenerator {
 
         // Last, because it acts on the host (volumes are looked up or created, a missing -v source
         // is made): a request refused above leaves nothing behind.
-        List<Spec.Mount> mounts = ContainerMounts.build(id, hc, points, files, volumes,
+        List<MountPoint> attached = volumes.attach(id, points, hc.volumesFrom(), rootfs);
+        List<Spec.Mount> mounts = ContainerMounts.build(id, hc, attached, files, volumes,
                 init ? host.initBinary() : null, modes);
 
         return new Spec(OCI_VERSION,

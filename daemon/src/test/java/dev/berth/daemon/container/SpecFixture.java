@@ -69,10 +69,24 @@ abstract class SpecFixture {
                 List.of(new Linux.Device("b", "/dev/sda", 8L, 0L, 0660, 0L, 6L)),
                 cgroupV2, tini, Arch.X86_64, DockerSeccompProfile.KernelVersion.parse("6.18.0"), 2, "berth-host",
                 List.of(), Map.of("net.ipv4.ping_group_range", "0 2147483647", "net.ipv4.ip_unprivileged_port_start", "0"));
-        return new SpecGenerator(host, (name, destination, id) -> {
-            volumeCalls.add(name + "@" + destination);
-            return tmp.resolve("volumes").resolve(name == null ? "anon" : name).resolve("_data");
-        }, name -> name.equals("peer") ? OptionalLong.of(4242) : OptionalLong.empty());
+        VolumeResolver volumes = new VolumeResolver() {
+            @Override
+            public List<MountPoint> attach(String id, List<MountPoint> requested, List<String> from, Path root) {
+                return requested.stream().map(mp -> {
+                    if (!mp.type().equals("volume")) {
+                        return mp;
+                    }
+                    volumeCalls.add(mp.source() + "@" + mp.destination());
+                    return mp.source() == null ? mp.withSource("anon") : mp;
+                }).toList();
+            }
+
+            @Override
+            public Path hostPath(String name) {
+                return tmp.resolve("volumes").resolve(name).resolve("_data");
+            }
+        };
+        return new SpecGenerator(host, volumes, name -> name.equals("peer") ? OptionalLong.of(4242) : OptionalLong.empty());
     }
 
     Spec run(String json) {

@@ -18,6 +18,10 @@ public record Inventory(UsageSource images, UsageSource containers, Supplier<Con
         return new Inventory(images, containers, containerStates, volumes, buildCache);
     }
 
+    public Inventory withVolumes(UsageSource volumes) {
+        return new Inventory(images, containers, containerStates, volumes, buildCache);
+    }
+
     public Inventory withContainerStates(Supplier<ContainerCounts> states) {
         return new Inventory(images, containers, states, volumes, buildCache);
     }

@@ -1,0 +1,163 @@
+package dev.berth.daemon.volume;
+
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.FileModes;
+import dev.berth.linux.FileNodes;
+import dev.berth.linux.FileOwners;
+import dev.berth.linux.Xattrs;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fills a new, empty volume with what the image has at the mount point, as dockerd does on a
+ * volume's first use ({@code CopyImagePathContent}): the files with their owners, modes, times,
+ * extended attributes and symlinks as they are, and the mount point directory's own owner and
+ * mode given to the volume's root, so that {@code VOLUME /data} owned by a user stays writable
+ * for that user.
+ *
+ * <p>The mount point is resolved inside the root filesystem, symlinks included: a link in the
+ * image that points at {@code /} or {@code ../..} names a place in the image, never on the host.
+ */
+final class ImageDataCopy {
+    private static final int MAX_LINKS = 40; // the kernel's MAXSYMLINKS: then ELOOP
+
+    private ImageDataCopy() {}
+
+    /** Copies {@code rootfs}'s {@code destination} into {@code data}, if it is a directory and {@code data} is empty. */
+    static void copy(Path rootfs, String destination, Path data) throws IOException {
+        Path source = resolveInRoot(rootfs, destination);
+        if (source == null || !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS) || !isEmpty(data)) {
+            return;
+        }
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path target = data.resolve(source.relativize(dir).toString());
+                if (!dir.equals(source)) {
+                    Files.createDirectory(target);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Path target = data.resolve(source.relativize(file).toString());
+                if (attrs.isSymbolicLink()) {
+                    FileNodes.symlink(Files.readSymbolicLink(file).toString(), target);
+                } else if (attrs.isRegularFile()) {
+                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                } else {
+                    // fifos and device nodes: made again with the same type and number
+                    int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                    long rdev = (Long) Files.getAttribute(file, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
+                    FileNodes.mknod(target, mode, rdev);
+                }
+                copyMetadata(file, target, !attrs.isSymbolicLink());
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                copyMetadata(dir, data.resolve(source.relativize(dir).toString()), true);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void copyMetadata(Path from, Path to, boolean modeAndTimes) throws IOException {
+        Map<String, Object> unix = Files.readAttributes(from, "unix:uid,gid,mode,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+        FileOwners.lchown(to, (Integer) unix.get("uid"), (Integer) unix.get("gid"));
+        for (Map.Entry<String, byte[]> x : xattrs(from).entrySet()) {
+            try {
+                Xattrs.set(to, x.getKey(), x.getValue());
+            } catch (ErrnoException e) {
+                // a namespace this filesystem or this daemon may not write (trusted.*): the data still counts
+            }
+        }
+        if (modeAndTimes) {
+            // after chown, which clears set-uid bits
+            FileModes.chmod(to, (Integer) unix.get("mode") & 07777);
+            Files.setLastModifiedTime(to, (FileTime) unix.get("lastModifiedTime"));
+        }
+    }
+
+    private static Map<String, byte[]> xattrs(Path p) {
+        try {
+            return Xattrs.getAll(p);
+        } catch (ErrnoException e) {
+            return Map.of();
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /**
+     * {@code path} (absolute, as seen in the container) as a host path under {@code root}, with
+     * every symlink on the way read and followed as the container would see it: an absolute
+     * target starts again at {@code root}, {@code ..} stops at {@code root}. Null if a component
+     * is missing.
+     */
+    static Path resolveInRoot(Path root, String path) throws IOException {
+        Deque<String> todo = new ArrayDeque<>(components(path));
+        List<String> done = new ArrayList<>();
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String c = todo.removeFirst();
+            if (c.equals("..")) {
+                if (!done.isEmpty()) {
+                    done.removeLast();
+                }
+                continue;
+            }
+            Path here = root.resolve(String.join("/", done)).resolve(c);
+            if (!Files.exists(here, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            if (Files.isSymbolicLink(here)) {
+                if (++links > MAX_LINKS) {
+                    throw new IOException("too many levels of symbolic links: " + path);
+                }
+                String target = Files.readSymbolicLink(here).toString();
+                if (target.startsWith("/")) {
+                    done.clear();
+                }
+                List<String> parts = components(target);
+                for (int i = parts.size() - 1; i >= 0; i--) {
+                    todo.addFirst(parts.get(i));
+                }
+                continue;
+            }
+            done.add(c);
+        }
+        return done.isEmpty() ? root : root.resolve(String.join("/", done));
+    }
+
+    private static List<String> components(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (!s.isEmpty() && !s.equals(".")) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,363 @@
+package dev.berth.daemon.volume;
+
+import dev.berth.daemon.api.Filters;
+import dev.berth.daemon.api.system.Usage;
+import dev.berth.daemon.api.system.UsageSource;
+import dev.berth.daemon.api.volume.VolumeBackend;
+import dev.berth.daemon.api.volume.VolumeView;
+import dev.berth.daemon.container.InvalidContainerConfigException;
+import dev.berth.daemon.container.MountPoint;
+import dev.berth.daemon.container.VolumeResolver;
+import dev.berth.daemon.events.EventBus;
+import dev.berth.daemon.events.EventType;
+import dev.berth.daemon.http.ApiException;
+import dev.berth.daemon.http.ErrorKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
+
+/**
+ * The daemon's volumes: the {@code local} driver's named and anonymous volumes (see
+ * {@link VolumeStore} for the layout), the API's Volume tag ({@link VolumeBackend}), what the
+ * containers mount ({@link VolumeResolver}: named, anonymous and {@code --volumes-from}
+ * volumes, filled from the image on first use), and the {@code Volumes} of {@code /system/df}.
+ * It publishes dockerd's volume events: create, mount, unmount, destroy, prune.
+ *
+ * <p>One lock orders everything that makes, binds or removes a volume, so that a volume cannot
+ * be removed between the check that nobody uses it and its removal while a container binds it.
+ */
+public final class VolumeService implements VolumeBackend, VolumeResolver, UsageSource {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Set<String> LOCAL_OPTIONS = Set.of("type", "device", "o");
+
+    private final VolumeStore store;
+    private final VolumeUsers users;
+    private final EventBus events;
+    private final Function<String, String> containerIds;
+
+    private VolumeService(VolumeStore store, VolumeUsers users, EventBus events, Function<String, String> containerIds) {
+        this.store = store;
+        this.users = users;
+        this.events = events;
+        this.containerIds = containerIds;
+    }
+
+    /**
+     * @param containerIds a container's id from its name or id, or a 404 {@link ApiException} (for {@code --volumes-from})
+     */
+    public static VolumeService open(Path dataRoot, EventBus events, Function<String, String> containerIds)
+            throws IOException {
+        return new VolumeService(VolumeStore.open(dataRoot.resolve("volumes")),
+                new VolumeUsers(dataRoot.resolve("containers")), events, containerIds);
+    }
+
+    // ---- the Volume tag
+
+    @Override
+    public synchronized VolumeView create(CreateRequest request) {
+        String name = request.name() == null || request.name().isEmpty() ? randomName() : request.name();
+        Volume v = create(name, request.driver(), request.labels(), request.driverOpts());
+        return view(v, null);
+    }
+
+    private Volume create(String name, String driver, Map<String, String> labels, Map<String, String> options) {
+        String d = driver == null || driver.isEmpty() ? Volume.LOCAL_DRIVER : driver;
+        if (!d.equals(Volume.LOCAL_DRIVER)) {
+            throw ApiException.notFound("create " + name + ": error looking up volume plugin " + d + ": plugin \"" + d
+                    + "\" not found");
+        }
+        Optional<Volume> existing = store.find(name);
+        if (existing.isPresent()) {
+            return existing.get(); // dockerd answers with the volume that has the name
+        }
+        VolumeStore.validateName(name);
+        for (String key : options == null ? Set.<String>of() : options.keySet()) {
+            if (!LOCAL_OPTIONS.contains(key)) {
+                throw ApiException.invalid("create " + name + ": invalid option key: \"" + key + "\"");
+            }
+        }
+        if (options != null && !options.isEmpty()) {
+            throw ApiException.notImplemented("create " + name + ": the local driver's mount options (type, device, o)"
+                    + " are not supported by this berthd yet");
+        }
+        Volume v = new Volume(name, d, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), labels, options);
+        store.create(v);
+        events.publish(EventType.VOLUME, "create", name, Map.of("driver", d));
+        return v;
+    }
+
+    @Override
+    public List<VolumeView> list(Filters filters) {
+        Map<String, List<String>> used = users.byVolume();
+        return store.all().stream().filter(v -> matches(v, filters, used)).map(v -> view(v, null)).toList();
+    }
+
+    private static boolean matches(Volume v, Filters filters, Map<String, List<String>> used) {
+        for (String d : filters.get("dangling")) {
+            boolean dangling = d.equals("true") || d.equals("1");
+            if (dangling == used.containsKey(v.name())) {
+                return false;
+            }
+        }
+        if (!filters.get("name").isEmpty() && filters.get("name").stream().noneMatch(n -> find(n, v.name()))) {
+            return false;
+        }
+        return filters.exactMatch("driver", v.driver()) && filters.matchKeyValues("label", v.labels());
+    }
+
+    /** dockerd's {@code Filters.Match}: the value as a regular expression found in the name. */
+    private static boolean find(String pattern, String name) {
+        try {
+            return Pattern.compile(pattern).matcher(name).find();
+        } catch (PatternSyntaxException e) {
+            return name.contains(pattern);
+        }
+    }
+
+    @Override
+    public VolumeView inspect(String name) {
+        return view(get(name), null);
+    }
+
+    private Volume get(String name) {
+        return store.find(name).orElseThrow(() -> ApiException.notFound("get " + name + ": no such volume"));
+    }
+
+    @Override
+    public synchronized void remove(String name, boolean force) {
+        if (store.find(name).isEmpty() && force) {
+            return;
+        }
+        Volume v = get(name);
+        List<String> using = users.of(name);
+        if (!using.isEmpty()) {
+            throw ApiException.conflict("remove " + name + ": volume is in use - [" + String.join(", ", using) + "]");
+        }
+        destroy(v);
+    }
+
+    private void destroy(Volume v) {
+        try {
+            store.remove(v.name());
+        } catch (UncheckedIOException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "remove " + v.name() + ": " + e.getCause().getMessage(), e);
+        }
+        events.publish(EventType.VOLUME, "destroy", v.name(), Map.of("driver", v.driver()));
+    }
+
+    @Override
+    public synchronized PruneReport prune(Filters filters, boolean all) {
+        Map<String, List<String>> used = users.byVolume();
+        List<String> deleted = new ArrayList<>();
+        long reclaimed = 0;
+        for (Volume v : store.all()) {
+            if (used.containsKey(v.name()) || (!all && !v.anonymous()) || !filters.matchKeyValues("label", v.labels())
+                    || (filters.contains("label!") && matchesAny(filters.get("label!"), v.labels()))) {
+                continue;
+            }
+            long size = sizeOf(store.dataOf(v.name()));
+            destroy(v);
+            deleted.add(v.name());
+            reclaimed += size;
+        }
+        events.publish(EventType.VOLUME, "prune", "", Map.of("reclaimed", Long.toString(reclaimed)));
+        return new PruneReport(deleted, reclaimed);
+    }
+
+    private static boolean matchesAny(Set<String> labelFilters, Map<String, String> labels) {
+        for (String f : labelFilters) {
+            if (Filters.of(Map.of("label", Set.of(f))).matchKeyValues("label", labels)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private VolumeView view(Volume v, VolumeView.UsageData usage) {
+        return new VolumeView(v.name(), v.driver(), store.dataOf(v.name()).toString(), v.createdAt(), v.labels(),
+                "local", v.options(), usage);
+    }
+
+    // ---- what containers mount
+
+    @Override
+    public synchronized List<MountPoint> attach(String containerId, List<MountPoint> requested, List<String> volumesFrom,
+            Path rootfs) {
+        Path dir = users.containerDir(containerId);
+        Optional<List<MountPoint>> recorded = AttachedMounts.read(dir);
+        if (recorded.isPresent()) {
+            return recorded.get();
+        }
+        List<MountPoint> points = VolumesFrom.merge(requested, VolumesFrom.inherited(volumesFrom,
+                from -> AttachedMounts.read(users.containerDir(volumesFromId(from))).orElse(List.of())));
+        List<Volume> made = new ArrayList<>();
+        try {
+            List<MountPoint> out = new ArrayList<>();
+            for (MountPoint mp : points) {
+                if (!mp.type().equals("volume")) {
+                    out.add(mp);
+                    continue;
+                }
+                boolean anonymous = mp.source() == null;
+                String name = anonymous ? randomName() : mp.source();
+                boolean existed = store.find(name).isPresent();
+                Volume v = create(name, null, anonymous ? Map.of(Volume.ANONYMOUS_LABEL, "") : null, null);
+                if (!existed) {
+                    made.add(v);
+                }
+                if (!mp.noCopy() && rootfs != null) {
+                    ImageDataCopy.copy(rootfs, mp.destination(), store.dataOf(name));
+                }
+                out.add(mp.withSource(name));
+            }
+            AttachedMounts.write(dir, out);
+            return List.copyOf(out);
+        } catch (IOException | RuntimeException e) {
+            made.forEach(this::destroy);
+            if (e instanceof ApiException || e instanceof InvalidContainerConfigException) {
+                throw (RuntimeException) e;
+            }
+            throw new ApiException(ErrorKind.INTERNAL, "mount volumes of " + containerId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A missing {@code --volumes-from} container is a bad parameter (400), as in moby, not a 404:
+     * the CLI answers a 404 to create by pulling the image.
+     */
+    private String volumesFromId(String nameOrId) {
+        try {
+            return containerIds.apply(nameOrId);
+        } catch (ApiException e) {
+            throw e.kind() == ErrorKind.NOT_FOUND ? ApiException.invalid(e.getMessage()) : e;
+        }
+    }
+
+    @Override
+    public Path hostPath(String name) {
+        return store.dataOf(name);
+    }
+
+    @Override
+    public synchronized void detach(String containerId, boolean removeAnonymous) {
+        Path dir = users.containerDir(containerId);
+        List<MountPoint> points = AttachedMounts.read(dir).orElse(List.of());
+        AttachedMounts.delete(dir);
+        if (!removeAnonymous) {
+            return;
+        }
+        Map<String, List<String>> used = users.byVolume();
+        for (MountPoint mp : points) {
+            if (mp.type().equals("volume") && !used.containsKey(mp.source())) {
+                store.find(mp.source()).filter(Volume::anonymous).ifPresent(this::destroy);
+            }
+        }
+    }
+
+    @Override
+    public List<Map<String, Object>> mountsOf(String containerId) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (MountPoint mp : AttachedMounts.read(users.containerDir(containerId)).orElse(List.of())) {
+            boolean volume = mp.type().equals("volume");
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Type", mp.type());
+            if (volume) {
+                m.put("Name", mp.source());
+            }
+            m.put("Source", volume ? hostPath(mp.source()).toString() : mp.type().equals("bind") ? mp.source() : "");
+            m.put("Destination", mp.destination());
+            if (volume) {
+                m.put("Driver", Volume.LOCAL_DRIVER);
+            }
+            m.put("Mode", mp.mode() == null ? "" : mp.mode());
+            m.put("RW", mp.writable());
+            m.put("Propagation", mp.type().equals("bind") ? mp.propagation() : "");
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Override
+    public void mounted(String containerId, boolean mounted) {
+        for (MountPoint mp : AttachedMounts.read(users.containerDir(containerId)).orElse(List.of())) {
+            if (!mp.type().equals("volume")) {
+                continue;
+            }
+            Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put("container", containerId);
+            attributes.put("driver", Volume.LOCAL_DRIVER);
+            if (mounted) {
+                attributes.put("destination", mp.destination());
+                attributes.put("propagation", "");
+                attributes.put("read/write", Boolean.toString(mp.writable()));
+            }
+            events.publish(EventType.VOLUME, mounted ? "mount" : "unmount", mp.source(), attributes);
+        }
+    }
+
+    // ---- /system/df
+
+    @Override
+    public long count() {
+        return store.all().size();
+    }
+
+    @Override
+    public Usage usage(boolean withItems) {
+        Map<String, List<String>> used = users.byVolume();
+        long active = 0;
+        long total = 0;
+        long reclaimable = 0;
+        List<VolumeView> items = new ArrayList<>();
+        for (Volume v : store.all()) {
+            long size = sizeOf(store.dataOf(v.name()));
+            int refs = used.getOrDefault(v.name(), List.of()).size();
+            total += size;
+            if (refs > 0) {
+                active++;
+            } else {
+                reclaimable += size;
+            }
+            items.add(view(v, new VolumeView.UsageData(size, refs)));
+        }
+        return new Usage(active, items.size(), reclaimable, total, withItems ? items : List.of());
+    }
+
+    /** Bytes in regular files under {@code dir}, not following links (dockerd's {@code directory.Size}). */
+    static long sizeOf(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0; // removed while counting
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** A 64-hex name, as dockerd gives a volume made without one. */
+    static String randomName() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

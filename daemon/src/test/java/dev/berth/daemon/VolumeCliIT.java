@@ -1,0 +1,286 @@
+package dev.berth.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.daemon.testing.BerthdProcess;
+import dev.berth.daemon.testing.BusyboxImage;
+import dev.berth.daemon.testing.DockerCli;
+import dev.berth.daemon.testing.RequiresDockerCli;
+import dev.berth.daemon.testing.TestArchive;
+import dev.berth.linux.MountInfo;
+import dev.berth.linux.testing.RequiresRoot;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Volumes through the real docker CLI on a real berthd: {@code docker volume
+ * create|ls|inspect|rm|prune}, named volumes shared by containers, anonymous volumes filled from
+ * the image, {@code rm -v} and {@code --rm}, read-only binds, {@code --mount type=tmpfs},
+ * {@code --volumes-from}, {@code system df}, the volume events, and the errors in dockerd's words.
+ */
+@RequiresDockerCli
+@RequiresRoot
+class VolumeCliIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    private static BerthdProcess daemon;
+    private static DockerCli docker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = BerthdProcess.start(dir.resolve("d"));
+        docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
+        BusyboxImage.importInto(docker, dir);
+        loadImageWithVolume();
+    }
+
+    @AfterEach
+    void removeEverything() throws Exception {
+        for (String id : docker.run("ps", "-aq").ok().out().lines().toList()) {
+            docker.run("rm", "-f", id).ok();
+        }
+        docker.run("volume", "prune", "-af").ok();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isBlank();
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void volumesAreCreatedListedInspectedAndRemoved() throws Exception {
+        long since = java.time.Instant.now().getEpochSecond();
+        assertThat(docker.run("volume", "create", "--label", "tier=db", "data1").ok().out().trim()).isEqualTo("data1");
+        assertThat(docker.run("volume", "create", "data2").ok().out().trim()).isEqualTo("data2");
+        // creating an existing one answers with it, as dockerd does
+        docker.run("volume", "create", "data2").ok();
+
+        assertThat(docker.run("volume", "ls", "--format", "{{.Driver}} {{.Name}}").ok().out())
+                .isEqualTo("local data1\nlocal data2\n");
+        assertThat(docker.run("volume", "ls", "-q", "--filter", "label=tier=db").ok().out()).isEqualTo("data1\n");
+        assertThat(docker.run("volume", "ls", "-q", "--filter", "name=a2").ok().out()).isEqualTo("data2\n");
+        assertThat(docker.run("volume", "ls", "-q", "--filter", "dangling=true").ok().out()).isEqualTo("data1\ndata2\n");
+
+        JsonNode v = JSON.readTree(docker.run("volume", "inspect", "data1").ok().out()).get(0);
+        assertThat(v.get("Name").asText()).isEqualTo("data1");
+        assertThat(v.get("Driver").asText()).isEqualTo("local");
+        assertThat(v.get("Scope").asText()).isEqualTo("local");
+        assertThat(v.at("/Labels/tier").asText()).isEqualTo("db");
+        assertThat(v.get("CreatedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        Path mountpoint = Path.of(v.get("Mountpoint").asText());
+        assertThat(mountpoint).isEqualTo(daemon.dataRoot.resolve("volumes/data1/_data")).isDirectory();
+
+        docker.run("volume", "rm", "data1", "data2").ok();
+        assertThat(mountpoint.getParent()).doesNotExist();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isBlank();
+        assertThat(docker.run("events", "--since", Long.toString(since), "--until", until(), "--filter", "type=volume",
+                "--format", "{{.Action}} {{.Actor.ID}}").ok().out().lines().filter(l -> l.matches(".* data[12]")))
+                .containsExactly("create data1", "create data2", "destroy data1", "destroy data2");
+    }
+
+    @Test
+    void badRequestsSayWhyInDockerdsWords() throws Exception {
+        assertOneError(docker.run("volume", "create", "a"),
+                "create a: volume name is too short, names should be at least two alphanumeric characters");
+        assertOneError(docker.run("volume", "create", "no/slash"),
+                "\"no/slash\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\""
+                        + " are allowed. If you intended to pass a host directory, use absolute path");
+        assertOneError(docker.run("volume", "create", "-d", "nosuch", "x1"), "plugin \"nosuch\" not found");
+        assertOneError(docker.run("volume", "inspect", "nosuch"), "get nosuch: no such volume");
+        assertOneError(docker.run("volume", "rm", "nosuch"), "get nosuch: no such volume");
+        docker.run("volume", "rm", "-f", "nosuch").ok();
+        assertOneError(docker.run("run", "--rm", "--network", "none", "--mount", "type=volume,source=x,target=/data",
+                "busybox", "true"), "create x: volume name is too short");
+        assertOneError(docker.run("create", "--network", "none", "--volumes-from", "nosuch", "busybox", "true"),
+                "No such container: nosuch");
+        assertThat(docker.run("ps", "-aq").ok().out()).isBlank();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isBlank();
+        assertThat(Files.list(daemon.dataRoot.resolve("volumes")).toList()).isEmpty();
+    }
+
+    @Test
+    void aNamedVolumeIsSharedAndCannotBeRemovedWhileInUse() throws Exception {
+        docker.run("run", "--rm", "--network", "none", "-v", "shared:/data", "busybox", "sh", "-c",
+                "echo kept > /data/f").ok();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isEqualTo("shared\n"); // made by the run
+        assertThat(docker.run("run", "--rm", "--network", "none", "-v", "shared:/data:ro", "busybox", "cat", "/data/f")
+                .ok().out()).isEqualTo("kept\n");
+        DockerCli.Result ro = docker.run("run", "--rm", "--network", "none", "-v", "shared:/data:ro", "busybox",
+                "touch", "/data/g");
+        assertThat(ro.exit()).isNotZero();
+        assertThat(ro.err()).contains("Read-only file system");
+
+        String holder = docker.run("create", "--network", "none", "--name", "holder", "-v", "shared:/data", "busybox",
+                "true").ok().out().trim();
+        assertOneError(docker.run("volume", "rm", "shared"), "remove shared: volume is in use - [" + holder + "]");
+        assertOneError(docker.run("volume", "rm", "-f", "shared"), "volume is in use");
+        assertThat(docker.run("volume", "ls", "-q", "--filter", "dangling=false").ok().out()).isEqualTo("shared\n");
+        JsonNode mount = inspect("holder").get("Mounts").get(0);
+        assertThat(mount.get("Type").asText()).isEqualTo("volume");
+        assertThat(mount.get("Name").asText()).isEqualTo("shared");
+        assertThat(mount.get("Source").asText()).isEqualTo(daemon.dataRoot.resolve("volumes/shared/_data").toString());
+        assertThat(mount.get("Destination").asText()).isEqualTo("/data");
+        assertThat(mount.get("Driver").asText()).isEqualTo("local");
+        assertThat(mount.get("RW").asBoolean()).isTrue();
+
+        // rm -v keeps a named volume: only anonymous ones go with their container
+        docker.run("rm", "-v", "holder").ok();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isEqualTo("shared\n");
+        docker.run("volume", "rm", "shared").ok();
+    }
+
+    @Test
+    void anAnonymousVolumeIsFilledFromTheImageAndGoesWithRmV() throws Exception {
+        long since = java.time.Instant.now().getEpochSecond();
+        DockerCli.Result r = docker.run("run", "--network", "none", "--name", "anon", "withvolume", "sh", "-c",
+                "cat /data/seed.txt; stat -c '%u:%g %a' /data /data/seed.txt; readlink /data/link");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("from the image\n1000:1000 750\n1000:1000 640\nseed.txt\n");
+
+        JsonNode mount = inspect("anon").get("Mounts").get(0);
+        String name = mount.get("Name").asText();
+        assertThat(name).matches("[0-9a-f]{64}");
+        assertThat(mount.get("Destination").asText()).isEqualTo("/data");
+        JsonNode v = JSON.readTree(docker.run("volume", "inspect", name).ok().out()).get(0);
+        assertThat(v.get("Labels").has("com.docker.volume.anonymous")).isTrue();
+        Path seed = Path.of(v.get("Mountpoint").asText()).resolve("seed.txt");
+        assertThat(seed).hasContent("from the image\n");
+        assertThat(Files.getAttribute(seed, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(1000);
+
+        // started again, the container has the same volume, not a new one
+        docker.run("start", "-a", "anon").ok();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isEqualTo(name + "\n");
+
+        docker.run("rm", "-v", "anon").ok();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isBlank();
+        assertThat(docker.run("events", "--since", Long.toString(since), "--until", until(), "--filter", "type=volume",
+                "--format", "{{.Actor.ID}} {{.Action}}").ok().out().lines().filter(l -> l.startsWith(name + " "))
+                .map(l -> l.substring(name.length() + 1)))
+                .containsExactly("create", "mount", "unmount", "mount", "unmount", "destroy");
+
+        // --rm takes its anonymous volumes along; nocopy leaves a new volume empty
+        docker.run("run", "--rm", "--network", "none", "-v", "/scratch", "busybox", "true").ok();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isBlank();
+        assertThat(docker.run("run", "--rm", "--network", "none", "-v", "empty:/data:nocopy", "withvolume", "ls", "-A",
+                "/data").ok().out()).isEmpty();
+        docker.run("volume", "rm", "empty").ok();
+    }
+
+    @Test
+    void bindMountsHonourReadOnlyAndTmpfsMountsWork() throws Exception {
+        Path host = Files.createDirectories(dir.resolve("bind-src"));
+        Files.writeString(host.resolve("in.txt"), "from the host\n");
+        DockerCli.Result ro = docker.run("run", "--network", "none", "--name", "robind", "-v", host + ":/x:ro,z",
+                "busybox", "sh", "-c", "cat /x/in.txt; touch /x/new");
+        assertThat(ro.exit()).isNotZero();
+        assertThat(ro.out()).isEqualTo("from the host\n");
+        assertThat(ro.err()).contains("Read-only file system");
+        assertThat(host.resolve("new")).doesNotExist();
+        JsonNode mount = inspect("robind").get("Mounts").get(0);
+        assertThat(mount.get("Type").asText()).isEqualTo("bind");
+        assertThat(mount.get("Source").asText()).isEqualTo(host.toString());
+        assertThat(mount.get("RW").asBoolean()).isFalse();
+        assertThat(mount.get("Mode").asText()).isEqualTo("ro,z");
+        assertThat(mount.get("Propagation").asText()).isEqualTo("rprivate");
+
+        docker.run("run", "--rm", "--network", "none", "-v", host + ":/x", "busybox", "sh", "-c", "echo w > /x/new").ok();
+        assertThat(host.resolve("new")).hasContent("w");
+
+        assertThat(docker.run("run", "--rm", "--network", "none", "--mount", "type=tmpfs,destination=/t,tmpfs-size=1m",
+                "busybox", "sh", "-c", "grep ' /t ' /proc/mounts").ok().out()).startsWith("tmpfs /t tmpfs rw,");
+    }
+
+    @Test
+    void volumesFromSharesAnotherContainersMounts() throws Exception {
+        docker.run("create", "--network", "none", "--name", "src", "-v", "vf:/data", "-v", "/anon", "busybox", "true")
+                .ok();
+        docker.run("run", "--rm", "--network", "none", "--volumes-from", "src", "busybox", "sh", "-c",
+                "echo a > /data/f; echo b > /anon/f").ok();
+        assertThat(docker.run("run", "--rm", "--network", "none", "--volumes-from", "src:ro", "busybox", "sh", "-c",
+                "cat /data/f /anon/f; touch /data/g 2>/dev/null || echo refused").ok().out()).isEqualTo("a\nb\nrefused\n");
+        assertThat(docker.run("volume", "ls", "-q").ok().out().lines().count()).isEqualTo(2); // no new anonymous one
+        assertOneError(docker.run("create", "--network", "none", "--volumes-from", "src:shared", "busybox", "true"),
+                "invalid mode for volumes-from: shared");
+    }
+
+    @Test
+    void pruneRemovesUnusedAnonymousVolumesUnlessAll() throws Exception {
+        docker.run("run", "--network", "none", "--name", "leaves", "-v", "/data", "busybox", "sh", "-c",
+                "echo 12345 > /data/f").ok();
+        docker.run("rm", "leaves").ok(); // without -v: the anonymous volume stays
+        docker.run("volume", "create", "keep").ok();
+        docker.run("create", "--network", "none", "--name", "user", "-v", "used:/u", "busybox", "true").ok();
+        assertThat(docker.run("system", "df", "--format", "{{.Type}} {{.TotalCount}} {{.Active}}").ok().out())
+                .contains("Local Volumes 3 1");
+
+        String pruned = docker.run("volume", "prune", "-f").ok().out();
+        assertThat(pruned).contains("Total reclaimed space: 6B");
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isEqualTo("keep\nused\n");
+        docker.run("volume", "prune", "-af").ok();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isEqualTo("used\n");
+    }
+
+    /** {@code withvolume}: busybox with {@code VOLUME /data} holding a file and a link owned by 1000. */
+    private static void loadImageWithVolume() throws IOException, InterruptedException {
+        Path seedRoot = Files.createDirectories(dir.resolve("seed/data"));
+        Files.writeString(seedRoot.resolve("seed.txt"), "from the image\n");
+        Files.createSymbolicLink(seedRoot.resolve("link"), Path.of("seed.txt"));
+        Path layer = dir.resolve("seed.tar");
+        Process p = new ProcessBuilder("sh", "-c", "chmod 750 data && chmod 640 data/seed.txt && tar --owner=1000"
+                + " --group=1000 --numeric-owner -cf " + layer + " data").directory(dir.resolve("seed").toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        List<byte[]> layers = List.of(Files.readAllBytes(dir.resolve("busybox.tar")), Files.readAllBytes(layer));
+        String diffIds = String.join(",", layers.stream().map(l -> "\"sha256:" + TestArchive.sha256(l) + "\"").toList());
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-01T00:00:00Z\","
+                + "\"config\":{\"Cmd\":[\"sh\"],\"Volumes\":{\"/data\":{}}},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds + "]}}").getBytes(StandardCharsets.UTF_8);
+        TestArchive archive = new TestArchive().file("blobs/sha256/" + TestArchive.sha256(config), config);
+        for (byte[] l : layers) {
+            archive.file("blobs/sha256/" + TestArchive.sha256(l), l);
+        }
+        archive.file("manifest.json", "[{\"Config\":\"blobs/sha256/" + TestArchive.sha256(config)
+                + "\",\"RepoTags\":[\"withvolume:latest\"],\"Layers\":["
+                + String.join(",", layers.stream().map(l -> "\"blobs/sha256/" + TestArchive.sha256(l) + "\"").toList())
+                + "]}]");
+        Path saved = dir.resolve("withvolume.tar");
+        try (OutputStream o = Files.newOutputStream(saved)) {
+            o.write(archive.bytes());
+        }
+        docker.run("load", "-i", saved.toString()).ok();
+    }
+
+    private static String until() {
+        return Long.toString(java.time.Instant.now().getEpochSecond() + 1);
+    }
+
+    private static JsonNode inspect(String name) throws Exception {
+        return JSON.readTree(docker.run("inspect", name).ok().out()).get(0);
+    }
+
+    private static void assertOneError(DockerCli.Result r, String message) {
+        assertThat(r.exit()).as(r.out() + r.err()).isNotZero();
+        assertThat(r.err()).as(r.err()).contains("Error response from daemon").contains(message)
+                .doesNotContain("Exception").doesNotContain("\tat ");
+    }
+}

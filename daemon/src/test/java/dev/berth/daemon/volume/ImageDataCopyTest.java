@@ -1,0 +1,58 @@
+package dev.berth.daemon.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Filling a volume from the image: what is copied, and that links never lead out of the root. */
+class ImageDataCopyTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void linksResolveInsideTheRootNeverOnTheHost() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Files.createDirectories(root.resolve("real/data"));
+        Files.createSymbolicLink(root.resolve("abs"), Path.of("/real"));
+        Files.createSymbolicLink(root.resolve("up"), Path.of("../../../.."));
+        Files.createSymbolicLink(root.resolve("loop"), Path.of("loop"));
+
+        assertThat(ImageDataCopy.resolveInRoot(root, "/abs/data")).isEqualTo(root.resolve("real/data"));
+        assertThat(ImageDataCopy.resolveInRoot(root, "/up/real")).isEqualTo(root.resolve("real"));
+        assertThat(ImageDataCopy.resolveInRoot(root, "/../../real/./data/")).isEqualTo(root.resolve("real/data"));
+        assertThat(ImageDataCopy.resolveInRoot(root, "/up")).isEqualTo(root);
+        assertThat(ImageDataCopy.resolveInRoot(root, "/missing/x")).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageDataCopy.resolveInRoot(root, "/loop"))
+                .hasMessageContaining("too many levels of symbolic links");
+    }
+
+    @Test
+    void theTreeIsCopiedWithModesLinksAndTheMountPointsOwnMode() throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path data = Files.createDirectories(root.resolve("data/sub"));
+        Files.writeString(data.resolve("f"), "x");
+        Files.setPosixFilePermissions(data.resolve("f"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.createSymbolicLink(root.resolve("data/link"), Path.of("/etc/shadow"));
+        Files.setPosixFilePermissions(root.resolve("data"), PosixFilePermissions.fromString("rwxr-x---"));
+        Path volume = Files.createDirectories(tmp.resolve("volume"));
+
+        ImageDataCopy.copy(root, "/data", volume);
+
+        assertThat(volume.resolve("sub/f")).hasContent("x");
+        assertThat(Files.getPosixFilePermissions(volume.resolve("sub/f"))).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(Files.readSymbolicLink(volume.resolve("link"))).isEqualTo(Path.of("/etc/shadow")); // kept as a link
+        assertThat(Files.getPosixFilePermissions(volume)).isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
+
+        // a volume with content is left alone
+        Files.writeString(data.resolve("g"), "y");
+        ImageDataCopy.copy(root, "/data", volume);
+        assertThat(volume.resolve("sub/g")).doesNotExist();
+        assertThat(Files.exists(volume.resolve("link"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+    }
+}
