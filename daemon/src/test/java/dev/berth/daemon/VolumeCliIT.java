@@ -239,6 +239,36 @@ class VolumeCliIT {
         assertThat(docker.run("volume", "ls", "-q").ok().out()).isEqualTo("used\n");
     }
 
+    @Test
+    void volumesAndWhoUsesThemSurviveADaemonRestart() throws Exception {
+        docker.run("run", "--network", "none", "--name", "keeper", "-v", "persist:/p", "-v", "/anon", "busybox", "sh",
+                "-c", "[ -e /anon/id ] || echo $RANDOM > /anon/id; cat /anon/id").ok();
+        String anonymous = inspect("keeper").get("Mounts").findValuesAsText("Name").stream()
+                .filter(n -> !n.equals("persist")).findFirst().orElseThrow();
+        String id = Files.readString(daemon.dataRoot.resolve("volumes").resolve(anonymous).resolve("_data/id"));
+
+        daemon.close();
+        daemon = BerthdProcess.start(dir.resolve("d"));
+        docker = new DockerCli("unix://" + daemon.socket, dir.resolve("docker-config"));
+
+        assertThat(docker.run("volume", "ls", "-q").ok().out().lines()).containsExactlyInAnyOrder("persist", anonymous);
+        assertOneError(docker.run("volume", "rm", "persist"), "volume is in use");
+        // started again, the container gets the same anonymous volume with its data
+        assertThat(docker.run("start", "-a", "keeper").ok().out()).isEqualTo(id);
+        docker.run("rm", "-v", "keeper").ok();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isEqualTo("persist\n");
+    }
+
+    @Test
+    void bindPropagationIsShownAndApplied() throws Exception {
+        Path host = Files.createDirectories(dir.resolve("prop-src"));
+        docker.run("create", "--network", "none", "--name", "slave", "-v", host + ":/x:rslave", "busybox", "true").ok();
+        JsonNode mount = inspect("slave").get("Mounts").get(0);
+        assertThat(mount.get("Propagation").asText()).isEqualTo("rslave");
+        DockerCli.Result r = docker.run("start", "-a", "slave");
+        assertThat(r.exit()).as(r.err()).isZero();
+    }
+
     /** {@code withvolume}: busybox with {@code VOLUME /data} holding a file and a link owned by 1000. */
     private static void loadImageWithVolume() throws IOException, InterruptedException {
         Path seedRoot = Files.createDirectories(dir.resolve("seed/data"));
