@@ -142,7 +142,7 @@ public final class Daemon implements AutoCloseable {
                 volumes = VolumeService.open(config.dataRoot(), events, nameOrId -> containerStore.get(nameOrId).id());
                 containers = new ContainerService(containerStore, images, events,
                         HostProfile.probe(), config.execRoot(), config.bridgeDisabled());
-                containers.useVolumes(volumes);
+                containers.useVolumes(volumes.forContainers());
             } catch (IOException e) {
                 registry.close();
                 throw new StartupFailure("container store: " + e.getMessage(), e);

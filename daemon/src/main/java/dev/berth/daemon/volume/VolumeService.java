@@ -5,8 +5,6 @@ import dev.berth.daemon.api.system.Usage;
 import dev.berth.daemon.api.system.UsageSource;
 import dev.berth.daemon.api.volume.VolumeBackend;
 import dev.berth.daemon.api.volume.VolumeView;
-import dev.berth.daemon.container.InvalidContainerConfigException;
-import dev.berth.daemon.container.MountPoint;
 import dev.berth.daemon.container.VolumeResolver;
 import dev.berth.daemon.events.EventBus;
 import dev.berth.daemon.events.EventType;
@@ -22,7 +20,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,27 +32,32 @@ import java.util.stream.Stream;
 /**
  * The daemon's volumes: the {@code local} driver's named and anonymous volumes (see
  * {@link VolumeStore} for the layout), the API's Volume tag ({@link VolumeBackend}), what the
- * containers mount ({@link VolumeResolver}: named, anonymous and {@code --volumes-from}
- * volumes, filled from the image on first use), and the {@code Volumes} of {@code /system/df}.
+ * containers mount ({@link #forContainers()}), and the {@code Volumes} of {@code /system/df}.
  * It publishes dockerd's volume events: create, mount, unmount, destroy, prune.
  *
- * <p>One lock orders everything that makes, binds or removes a volume, so that a volume cannot
- * be removed between the check that nobody uses it and its removal while a container binds it.
+ * <p>One lock, this service's, orders everything that makes, binds or removes a volume (here and
+ * in {@link ContainerVolumes}), so that a container cannot bind a volume between the check that
+ * nobody uses it and its removal.
  */
-public final class VolumeService implements VolumeBackend, VolumeResolver, UsageSource {
+public final class VolumeService implements VolumeBackend, UsageSource {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<String> LOCAL_OPTIONS = Set.of("type", "device", "o");
 
     private final VolumeStore store;
     private final VolumeUsers users;
     private final EventBus events;
-    private final Function<String, String> containerIds;
+    private final ContainerVolumes containers;
 
     private VolumeService(VolumeStore store, VolumeUsers users, EventBus events, Function<String, String> containerIds) {
         this.store = store;
         this.users = users;
         this.events = events;
-        this.containerIds = containerIds;
+        this.containers = new ContainerVolumes(this, store, users, events, containerIds);
+    }
+
+    /** The volumes as containers mount them. */
+    public VolumeResolver forContainers() {
+        return containers;
     }
 
     /**
@@ -76,7 +78,8 @@ public final class VolumeService implements VolumeBackend, VolumeResolver, Usage
         return view(v, null);
     }
 
-    private Volume create(String name, String driver, Map<String, String> labels, Map<String, String> options) {
+    /** The volume {@code name}, made if missing (callers hold this service's lock). */
+    Volume create(String name, String driver, Map<String, String> labels, Map<String, String> options) {
         String d = driver == null || driver.isEmpty() ? Volume.LOCAL_DRIVER : driver;
         if (!d.equals(Volume.LOCAL_DRIVER)) {
             throw ApiException.notFound("create " + name + ": error looking up volume plugin " + d + ": plugin \"" + d
@@ -152,7 +155,8 @@ public final class VolumeService implements VolumeBackend, VolumeResolver, Usage
         destroy(v);
     }
 
-    private void destroy(Volume v) {
+    /** Removes {@code v} and says so (callers hold this service's lock and checked nobody uses it). */
+    void destroy(Volume v) {
         try {
             store.remove(v.name());
         } catch (UncheckedIOException e) {
@@ -192,123 +196,6 @@ public final class VolumeService implements VolumeBackend, VolumeResolver, Usage
     private VolumeView view(Volume v, VolumeView.UsageData usage) {
         return new VolumeView(v.name(), v.driver(), store.dataOf(v.name()).toString(), v.createdAt(), v.labels(),
                 "local", v.options(), usage);
-    }
-
-    // ---- what containers mount
-
-    @Override
-    public synchronized List<MountPoint> attach(String containerId, List<MountPoint> requested, List<String> volumesFrom,
-            Path rootfs) {
-        Path dir = users.containerDir(containerId);
-        Optional<List<MountPoint>> recorded = AttachedMounts.read(dir);
-        if (recorded.isPresent()) {
-            return recorded.get();
-        }
-        List<MountPoint> points = VolumesFrom.merge(requested, VolumesFrom.inherited(volumesFrom,
-                from -> AttachedMounts.read(users.containerDir(volumesFromId(from))).orElse(List.of())));
-        List<Volume> made = new ArrayList<>();
-        try {
-            List<MountPoint> out = new ArrayList<>();
-            for (MountPoint mp : points) {
-                if (!mp.type().equals("volume")) {
-                    out.add(mp);
-                    continue;
-                }
-                boolean anonymous = mp.source() == null;
-                String name = anonymous ? randomName() : mp.source();
-                boolean existed = store.find(name).isPresent();
-                Volume v = create(name, null, anonymous ? Map.of(Volume.ANONYMOUS_LABEL, "") : null, null);
-                if (!existed) {
-                    made.add(v);
-                }
-                if (!mp.noCopy() && rootfs != null) {
-                    ImageDataCopy.copy(rootfs, mp.destination(), store.dataOf(name));
-                }
-                out.add(mp.withSource(name));
-            }
-            AttachedMounts.write(dir, out);
-            return List.copyOf(out);
-        } catch (IOException | RuntimeException e) {
-            made.forEach(this::destroy);
-            if (e instanceof ApiException || e instanceof InvalidContainerConfigException) {
-                throw (RuntimeException) e;
-            }
-            throw new ApiException(ErrorKind.INTERNAL, "mount volumes of " + containerId + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * A missing {@code --volumes-from} container is a bad parameter (400), as in moby, not a 404:
-     * the CLI answers a 404 to create by pulling the image.
-     */
-    private String volumesFromId(String nameOrId) {
-        try {
-            return containerIds.apply(nameOrId);
-        } catch (ApiException e) {
-            throw e.kind() == ErrorKind.NOT_FOUND ? ApiException.invalid(e.getMessage()) : e;
-        }
-    }
-
-    @Override
-    public Path hostPath(String name) {
-        return store.dataOf(name);
-    }
-
-    @Override
-    public synchronized void detach(String containerId, boolean removeAnonymous) {
-        Path dir = users.containerDir(containerId);
-        List<MountPoint> points = AttachedMounts.read(dir).orElse(List.of());
-        AttachedMounts.delete(dir);
-        if (!removeAnonymous) {
-            return;
-        }
-        Map<String, List<String>> used = users.byVolume();
-        for (MountPoint mp : points) {
-            if (mp.type().equals("volume") && !used.containsKey(mp.source())) {
-                store.find(mp.source()).filter(Volume::anonymous).ifPresent(this::destroy);
-            }
-        }
-    }
-
-    @Override
-    public List<Map<String, Object>> mountsOf(String containerId) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (MountPoint mp : AttachedMounts.read(users.containerDir(containerId)).orElse(List.of())) {
-            boolean volume = mp.type().equals("volume");
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("Type", mp.type());
-            if (volume) {
-                m.put("Name", mp.source());
-            }
-            m.put("Source", volume ? hostPath(mp.source()).toString() : mp.type().equals("bind") ? mp.source() : "");
-            m.put("Destination", mp.destination());
-            if (volume) {
-                m.put("Driver", Volume.LOCAL_DRIVER);
-            }
-            m.put("Mode", mp.mode() == null ? "" : mp.mode());
-            m.put("RW", mp.writable());
-            m.put("Propagation", mp.type().equals("bind") ? mp.propagation() : "");
-            out.add(m);
-        }
-        return out;
-    }
-
-    @Override
-    public void mounted(String containerId, boolean mounted) {
-        for (MountPoint mp : AttachedMounts.read(users.containerDir(containerId)).orElse(List.of())) {
-            if (!mp.type().equals("volume")) {
-                continue;
-            }
-            Map<String, String> attributes = new LinkedHashMap<>();
-            attributes.put("container", containerId);
-            attributes.put("driver", Volume.LOCAL_DRIVER);
-            if (mounted) {
-                attributes.put("destination", mp.destination());
-                attributes.put("propagation", "");
-                attributes.put("read/write", Boolean.toString(mp.writable()));
-            }
-            events.publish(EventType.VOLUME, mounted ? "mount" : "unmount", mp.source(), attributes);
-        }
     }
 
     // ---- /system/df

@@ -92,7 +92,7 @@ class VolumeServiceTest {
     @Test
     void aVolumeInUseIsNotRemovedEvenWithForce() throws IOException {
         Files.createDirectories(root.resolve("containers/c1"));
-        List<MountPoint> attached = volumes.attach("c1", List.of(volume("shared", "/data"), volume(null, "/anon"),
+        List<MountPoint> attached = volumes.forContainers().attach("c1", List.of(volume("shared", "/data"), volume(null, "/anon"),
                 bind("/srv", "/srv")), null, null);
         String anonymous = attached.get(1).source();
         assertThat(anonymous).matches("[0-9a-f]{64}");
@@ -104,10 +104,10 @@ class VolumeServiceTest {
         // the binding is on disk: a restarted daemon refuses too, and gives the container the same volumes
         VolumeService again = reopen();
         assertThatThrownBy(() -> again.remove(anonymous, false)).hasMessageContaining("volume is in use");
-        assertThat(again.attach("c1", List.of(volume(null, "/anon")), null, null)).isEqualTo(attached);
+        assertThat(again.forContainers().attach("c1", List.of(volume(null, "/anon")), null, null)).isEqualTo(attached);
         assertThat(again.list(Filters.of(Map.of("dangling", Set.of("true"))))).isEmpty();
 
-        again.detach("c1", true); // rm -v: the anonymous volume goes, the named one stays
+        again.forContainers().detach("c1", true); // rm -v: the anonymous volume goes, the named one stays
         assertThat(again.list(Filters.none())).extracting(v -> v.name()).containsExactly("shared");
         again.remove("shared", false);
         assertThat(root.resolve("volumes/shared")).doesNotExist();
@@ -116,7 +116,7 @@ class VolumeServiceTest {
     @Test
     void aFailedAttachLeavesNoVolumeBehind() throws IOException {
         Files.createDirectories(root.resolve("containers/c1"));
-        assertThatThrownBy(() -> volumes.attach("c1", List.of(volume("good", "/a"), volume("b", "/b")), null, null))
+        assertThatThrownBy(() -> volumes.forContainers().attach("c1", List.of(volume("good", "/a"), volume("b", "/b")), null, null))
                 .hasMessageContaining("volume name is too short");
         assertThat(volumes.list(Filters.none())).isEmpty();
         assertThat(root.resolve("containers/c1/mounts.json")).doesNotExist();
@@ -126,24 +126,24 @@ class VolumeServiceTest {
     void volumesFromCopiesMountPointsReadOnlyIfAsked() throws IOException {
         Files.createDirectories(root.resolve("containers/src"));
         Files.createDirectories(root.resolve("containers/dst"));
-        List<MountPoint> source = volumes.attach("src", List.of(volume("vf", "/data"), bind("/srv", "/srv")), null, null);
+        List<MountPoint> source = volumes.forContainers().attach("src", List.of(volume("vf", "/data"), bind("/srv", "/srv")), null, null);
         // the inherited /data wins over the image's anonymous /data; the container's own /srv over the inherited one
-        List<MountPoint> got = volumes.attach("dst", List.of(volume(null, "/data"), bind("/other", "/srv")),
+        List<MountPoint> got = volumes.forContainers().attach("dst", List.of(volume(null, "/data"), bind("/other", "/srv")),
                 List.of("src:ro"), null);
         assertThat(got).containsExactlyInAnyOrder(bind("/other", "/srv"), source.getFirst().withWritable(false));
         assertThat(volumes.list(Filters.none())).hasSize(1);
-        assertThatThrownBy(() -> volumes.attach("x", List.of(), List.of("src:rshared"), null))
+        assertThatThrownBy(() -> volumes.forContainers().attach("x", List.of(), List.of("src:rshared"), null))
                 .hasMessage("invalid mode for volumes-from: rshared");
-        assertThatThrownBy(() -> volumes.attach("x", List.of(), List.of("nosuch"), null))
+        assertThatThrownBy(() -> volumes.forContainers().attach("x", List.of(), List.of("nosuch"), null))
                 .hasMessage("No such container: nosuch");
     }
 
     @Test
     void pruneTakesUnusedAnonymousVolumesAndNamedOnesOnlyWithAll() throws IOException {
         Files.createDirectories(root.resolve("containers/c1"));
-        String anonymous = volumes.attach("c1", List.of(volume(null, "/a")), null, null).getFirst().source();
+        String anonymous = volumes.forContainers().attach("c1", List.of(volume(null, "/a")), null, null).getFirst().source();
         Files.writeString(root.resolve("volumes").resolve(anonymous).resolve("_data/f"), "1234");
-        volumes.detach("c1", false); // docker rm without -v
+        volumes.forContainers().detach("c1", false); // docker rm without -v
         volumes.create(new VolumeBackend.CreateRequest("named", null, null, Map.of("keep", "yes")));
         volumes.create(new VolumeBackend.CreateRequest("other", null, null, null));
 
