@@ -5,6 +5,7 @@ import dev.berth.linux.FileModes;
 import dev.berth.linux.FileNodes;
 import dev.berth.linux.FileOwners;
 import dev.berth.linux.Xattrs;
+import dev.berth.oci.runtime.RootfsPath;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -14,10 +15,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,18 +24,17 @@ import java.util.Map;
  * mode given to the volume's root, so that {@code VOLUME /data} owned by a user stays writable
  * for that user.
  *
- * <p>The mount point is resolved inside the root filesystem, symlinks included: a link in the
- * image that points at {@code /} or {@code ../..} names a place in the image, never on the host.
+ * <p>The mount point is resolved inside the root filesystem ({@link RootfsPath}), symlinks
+ * included: a link in the image that points at {@code /} or {@code ../..} names a place in the
+ * image, never on the host.
  */
 final class ImageDataCopy {
-    private static final int MAX_LINKS = 40; // the kernel's MAXSYMLINKS: then ELOOP
-
     private ImageDataCopy() {}
 
     /** Copies {@code rootfs}'s {@code destination} into {@code data}, if it is a directory and {@code data} is empty. */
     static void copy(Path rootfs, String destination, Path data) throws IOException {
-        Path source = resolveInRoot(rootfs, destination);
-        if (source == null || !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS) || !isEmpty(data)) {
+        Path source = RootfsPath.resolve(rootfs, destination);
+        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS) || !isEmpty(data)) {
             return;
         }
         Files.walkFileTree(source, new SimpleFileVisitor<>() {
@@ -108,56 +104,5 @@ final class ImageDataCopy {
         try (var entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
         }
-    }
-
-    /**
-     * {@code path} (absolute, as seen in the container) as a host path under {@code root}, with
-     * every symlink on the way read and followed as the container would see it: an absolute
-     * target starts again at {@code root}, {@code ..} stops at {@code root}. Null if a component
-     * is missing.
-     */
-    static Path resolveInRoot(Path root, String path) throws IOException {
-        Deque<String> todo = new ArrayDeque<>(components(path));
-        List<String> done = new ArrayList<>();
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String c = todo.removeFirst();
-            if (c.equals("..")) {
-                if (!done.isEmpty()) {
-                    done.removeLast();
-                }
-                continue;
-            }
-            Path here = root.resolve(String.join("/", done)).resolve(c);
-            if (!Files.exists(here, LinkOption.NOFOLLOW_LINKS)) {
-                return null;
-            }
-            if (Files.isSymbolicLink(here)) {
-                if (++links > MAX_LINKS) {
-                    throw new IOException("too many levels of symbolic links: " + path);
-                }
-                String target = Files.readSymbolicLink(here).toString();
-                if (target.startsWith("/")) {
-                    done.clear();
-                }
-                List<String> parts = components(target);
-                for (int i = parts.size() - 1; i >= 0; i--) {
-                    todo.addFirst(parts.get(i));
-                }
-                continue;
-            }
-            done.add(c);
-        }
-        return done.isEmpty() ? root : root.resolve(String.join("/", done));
-    }
-
-    private static List<String> components(String path) {
-        List<String> out = new ArrayList<>();
-        for (String s : path.split("/")) {
-            if (!s.isEmpty() && !s.equals(".")) {
-                out.add(s);
-            }
-        }
-        return out;
     }
 }
