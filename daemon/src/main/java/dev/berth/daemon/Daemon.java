@@ -10,7 +10,9 @@ import dev.berth.daemon.events.EventBus;
 import dev.berth.daemon.http.ApiVersion;
 import dev.berth.daemon.image.ImageService;
 import dev.berth.daemon.image.PullWarmup;
+import dev.berth.daemon.api.container.ArchiveRoutes;
 import dev.berth.daemon.api.container.ContainerRoutes;
+import dev.berth.daemon.container.ContainerArchive;
 import dev.berth.daemon.container.ContainerService;
 import dev.berth.daemon.api.volume.VolumeRoutes;
 import dev.berth.daemon.volume.VolumeService;
@@ -151,7 +153,8 @@ public final class Daemon implements AutoCloseable {
             HostSystem system = new HostSystem(facts, HostFacts.probe(),
                     Inventory.empty().withImages(images).withContainerStates(containers::counts).withVolumes(volumes), events);
             Router router = Router.of(new SystemRoutes(system, events), new ImageRoutes(images),
-                    new ContainerRoutes(containers), new VolumeRoutes(volumes));
+                    new ContainerRoutes(containers), new VolumeRoutes(volumes),
+                    new ArchiveRoutes(new ContainerArchive(containers, images::snapshots, events)));
 
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("API-Version", ApiVersion.CURRENT.toString());

@@ -143,7 +143,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         Path dir = store.dirOf(id);
         try {
             Files.createDirectories(dir);
-            List<Mount> mounts = prepare(snapshots, id, base.topLayer());
+            List<Mount> mounts = prepare(snapshots, id, initLayer(snapshots, id, base.topLayer(), dir));
             ContainerConfig config = ImageDefaults.merge(request.config(), base.config().config());
             validateSpec(id, base, request, mounts, dir, config.workingDir());
             List<String> argv = new ArrayList<>(config.entrypoint() == null ? List.of() : config.entrypoint());
@@ -165,6 +165,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 volumes.detach(id, true);
                 store.release(slashed, id);
                 removeSnapshot(snapshots, id);
+                InitLayer.remove(snapshots, id);
                 try {
                     store.remove(id);
                 } catch (IOException ignored) {
@@ -221,6 +222,15 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             return snapshots.prepare(id, parent, Map.of("berth.container", id));
         } catch (ImageException e) {
             throw new ApiException(ErrorKind.INTERNAL, "prepare the writable layer of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The container's {@link InitLayer} on the image's top layer: the parent of its writable layer. */
+    private static String initLayer(Snapshotter snapshots, String id, String top, Path dir) throws IOException {
+        try {
+            return InitLayer.create(snapshots, id, top, dir.resolve("rootfs"));
+        } catch (ImageException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "prepare the init layer of " + id + ": " + e.getMessage(), e);
         }
     }
 
@@ -976,6 +986,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
         removeSnapshot(images.snapshots(), r.snapshot());
         volumes.detach(r.id(), removeVolumes);
+        InitLayer.remove(images.snapshots(), r.id());
         try {
             store.remove(r.id());
         } catch (IOException e) {
@@ -986,6 +997,61 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         complete(removeWaiters, r.id(), r);
         complete(exitWaiters, r.id(), r);
         locks.remove(r.id());
+    }
+
+    // ---- for the file routes (ContainerArchive) and commit (ContainerCommit)
+
+    /** The record of a container; 404 {@code No such container: …} if there is none. */
+    public ContainerRecord record(String nameOrId) {
+        return store.get(nameOrId);
+    }
+
+    /** Work on a container's mounted root filesystem ({@link #withRootfs}). */
+    @FunctionalInterface
+    public interface RootfsWork<T> {
+        T run(ContainerRecord container, Path rootfs) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} on the container's root filesystem under the container's lock, so that a
+     * start, stop or exit waits: a running container's as it is mounted, a stopped one's mounted
+     * for the call and unmounted after. With {@code freeze}, a running container is frozen
+     * meanwhile (a paused one stays as it is), so that its processes change nothing under it.
+     */
+    public <T> T withRootfs(String nameOrId, boolean freeze, RootfsWork<T> work) {
+        ContainerRecord r = store.get(nameOrId);
+        synchronized (lockOf(r.id())) {
+            r = store.get(r.id());
+            Path rootfs = store.dirOf(r.id()).resolve("rootfs");
+            boolean mounted = false;
+            boolean frozen = false;
+            try {
+                if (!MountInfo.isMountPoint(rootfs)) {
+                    Files.createDirectories(rootfs);
+                    Mounter.mountAll(images.snapshots().mounts(r.snapshot()), rootfs);
+                    mounted = true;
+                }
+                if (freeze && r.state().status().equals("running")) {
+                    runner.freeze(r.id(), true);
+                    frozen = true;
+                }
+                return work.run(r, rootfs);
+            } catch (ImageException | IOException | RuntimeFailure e) {
+                throw new ApiException(ErrorKind.INTERNAL, "container " + r.id() + ": " + e.getMessage(), e);
+            } finally {
+                if (frozen) {
+                    try {
+                        runner.freeze(r.id(), false);
+                    } catch (RuntimeFailure | IOException e) {
+                        System.getLogger(ContainerService.class.getName()).log(System.Logger.Level.WARNING,
+                                "thaw " + r.id() + ": " + e.getMessage());
+                    }
+                }
+                if (mounted) {
+                    unmountRootfs(r);
+                }
+            }
+        }
     }
 
     /** How many containers run, are paused, and are stopped, for {@code /info}. */

@@ -1,0 +1,240 @@
+package dev.berth.daemon.container;
+
+import dev.berth.daemon.api.container.ArchiveBackend;
+import dev.berth.daemon.events.EventBus;
+import dev.berth.daemon.events.EventType;
+import dev.berth.daemon.http.ApiException;
+import dev.berth.daemon.http.ErrorKind;
+import dev.berth.image.ImageException;
+import dev.berth.image.layer.Changes;
+import dev.berth.image.snapshot.Snapshotter;
+import dev.berth.oci.runtime.Spec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code docker cp}, {@code docker export} and {@code docker diff} on the daemon's containers
+ * ({@link ArchiveBackend}). Each works on the container's filesystem as
+ * {@link ContainerService#withRootfs} hands it out: mounted for the call if the container is
+ * stopped. Paths are resolved through a {@link ContainerView} of the root filesystem and the
+ * binds over it, so they mean what they mean inside the container and cannot lead out of it.
+ *
+ * <p>An extraction freezes a running container while it writes: otherwise a process in it could
+ * swap a checked directory for a link to {@code /} between the check and the write (moby's
+ * CVE-2018-15664, whose first fix was the same pause). Reads do not freeze: the worst a racing
+ * container can do to them is show the client a file of its own.
+ */
+public final class ContainerArchive implements ArchiveBackend {
+    /** Go's {@code os.FileMode} type and special bits, which the docker CLI reads from the path stat. */
+    private static final long GO_DIR = 1L << 31;
+    private static final long GO_SYMLINK = 1L << 27;
+    private static final long GO_DEVICE = 1L << 26;
+    private static final long GO_PIPE = 1L << 25;
+    private static final long GO_SOCKET = 1L << 24;
+    private static final long GO_SETUID = 1L << 23;
+    private static final long GO_SETGID = 1L << 22;
+    private static final long GO_CHAR = 1L << 21;
+    private static final long GO_STICKY = 1L << 20;
+
+    private final ContainerService containers;
+    private final Supplier<Snapshotter> snapshots;
+    private final EventBus events;
+
+    public ContainerArchive(ContainerService containers, Supplier<Snapshotter> snapshots, EventBus events) {
+        this.containers = containers;
+        this.snapshots = snapshots;
+        this.events = events;
+    }
+
+    @Override
+    public PathStat stat(String nameOrId, String path) {
+        return containers.withRootfs(nameOrId, false, (r, rootfs) -> stat(nameOrId, path, view(r, rootfs)).stat());
+    }
+
+    @Override
+    public void archive(String nameOrId, String path, TarSink sink) throws IOException {
+        ContainerRecord done = containers.withRootfs(nameOrId, false, (r, rootfs) -> {
+            ContainerView view = view(r, rootfs);
+            Found f = stat(nameOrId, path, view);
+            String name = f.stat().name().equals("/") ? "." : f.stat().name();
+            PathTar.write(view, f.resolved().containerPath(), f.resolved().hostPath(), name, sink.open(f.stat()));
+            return r;
+        });
+        event(done, "archive-path");
+    }
+
+    @Override
+    public void extract(String nameOrId, String path, boolean noOverwriteDirNonDir, boolean copyUIDGID,
+            InputStream tar) throws IOException {
+        ContainerRecord done = containers.withRootfs(nameOrId, true, (r, rootfs) -> {
+            ContainerView view = view(r, rootfs);
+            ContainerView.Resolved dest = resolve(nameOrId, path, true, view);
+            BasicFileAttributes a = ContainerView.lstat(dest.hostPath());
+            if (a == null) {
+                throw notFound(nameOrId, path);
+            }
+            if (!a.isDirectory()) {
+                throw ApiException.invalid("extraction point is not a directory");
+            }
+            Boolean bindWritable = bindWritable(r, dest.containerPath());
+            if (bindWritable == null ? r.hostConfig().isReadonlyRootfs() : !bindWritable) {
+                throw new ApiException(ErrorKind.PERMISSION_DENIED, bindWritable == null
+                        ? "container rootfs is marked read-only" : "mounted volume is marked read-only");
+            }
+            long[] owner = null;
+            String user = r.config().user();
+            if (copyUIDGID && user != null && !user.isEmpty()) {
+                Spec.User u = UserLookup.resolve(user, rootfs);
+                owner = new long[] {u.uid(), u.gid()};
+            }
+            new ArchiveExtraction(view, dest.containerPath(), noOverwriteDirNonDir, owner).extract(tar);
+            return r;
+        });
+        event(done, "extract-to-dir");
+    }
+
+    @Override
+    public void export(String nameOrId, TarSink sink) throws IOException {
+        ContainerRecord done = containers.withRootfs(nameOrId, false, (r, rootfs) -> {
+            // the root filesystem alone, as dockerd exports it: binds and volumes are not the container's
+            ContainerView view = new ContainerView(rootfs, Map.of());
+            PathTar.write(view, "/", rootfs, "", sink.open(null));
+            return r;
+        });
+        event(done, "export");
+    }
+
+    @Override
+    public List<Change> changes(String nameOrId) {
+        ContainerRecord r = containers.record(nameOrId);
+        try {
+            return Changes.of(snapshots.get().mounts(r.snapshot())).stream()
+                    .map(c -> new Change(c.path(), c.kind().apiKind())).toList();
+        } catch (ImageException e) {
+            throw new ApiException(ErrorKind.INTERNAL, "changes of container " + r.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void event(ContainerRecord r, String action) {
+        events.publish(EventType.CONTAINER, action, r.id(), Map.of("name", r.shortName(), "image", r.image()));
+    }
+
+    /** A path found in a container: where it is, and its stat. */
+    private record Found(ContainerView.Resolved resolved, PathStat stat) {}
+
+    /**
+     * Docker's {@code ResolvePath} and {@code StatPath}: the directories on the way are followed,
+     * the last component only when the path ends in {@code /} or {@code /.}.
+     */
+    private static Found stat(String nameOrId, String path, ContainerView view) throws IOException {
+        boolean followLast = path.endsWith("/") || path.endsWith("/.") || path.equals(".");
+        ContainerView.Resolved r = resolve(nameOrId, path, followLast, view);
+        Map<String, Object> unix;
+        try {
+            unix = Files.readAttributes(r.hostPath(), "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw notFound(nameOrId, path);
+        }
+        int mode = (Integer) unix.get("mode");
+        String linkTarget = "";
+        if ((mode & dev.berth.linux.FileNodes.S_IFMT) == dev.berth.linux.FileNodes.S_IFLNK) {
+            linkTarget = resolve(nameOrId, path, true, view).containerPath();
+        }
+        String mtime = ((FileTime) unix.get("lastModifiedTime")).toInstant().toString();
+        return new Found(r, new PathStat(baseName(path), (Long) unix.get("size"), goMode(mode), mtime, linkTarget));
+    }
+
+    private static ContainerView.Resolved resolve(String nameOrId, String path, boolean followLast,
+            ContainerView view) throws IOException {
+        try {
+            return view.resolve(path, followLast, false);
+        } catch (ContainerView.Unresolvable e) {
+            if (e.missing) {
+                throw notFound(nameOrId, path);
+            }
+            throw ApiException.invalid("path " + path + " in container " + nameOrId + ": " + e.getMessage());
+        }
+    }
+
+    private static ApiException notFound(String nameOrId, String path) {
+        return ApiException.notFound("Could not find the file " + path + " in container " + nameOrId);
+    }
+
+    /** Go's {@code filepath.Base} of the path made absolute, keeping a trailing {@code /.}: what dockerd names the stat. */
+    static String baseName(String path) {
+        if (path.endsWith("/.") || path.equals(".")) {
+            return ".";
+        }
+        List<String> c = ContainerView.components(path);
+        return c.isEmpty() ? "/" : c.getLast();
+    }
+
+    /** Linux's {@code st_mode} as Go's {@code os.FileMode}. */
+    static long goMode(int mode) {
+        long go = mode & 0777;
+        if ((mode & 04000) != 0) {
+            go |= GO_SETUID;
+        }
+        if ((mode & 02000) != 0) {
+            go |= GO_SETGID;
+        }
+        if ((mode & 01000) != 0) {
+            go |= GO_STICKY;
+        }
+        return go | switch (mode & dev.berth.linux.FileNodes.S_IFMT) {
+            case dev.berth.linux.FileNodes.S_IFDIR -> GO_DIR;
+            case dev.berth.linux.FileNodes.S_IFLNK -> GO_SYMLINK;
+            case dev.berth.linux.FileNodes.S_IFCHR -> GO_DEVICE | GO_CHAR;
+            case dev.berth.linux.FileNodes.S_IFBLK -> GO_DEVICE;
+            case dev.berth.linux.FileNodes.S_IFIFO -> GO_PIPE;
+            case dev.berth.linux.FileNodes.S_IFSOCK -> GO_SOCKET;
+            default -> 0L;
+        };
+    }
+
+    /**
+     * The container's view: its root filesystem, its binds, and the hostname, hosts and
+     * resolv.conf files the daemon binds over the image's (in the container's directory, beside
+     * {@code rootfs}). Named volumes come with the volumes work.
+     */
+    private static ContainerView view(ContainerRecord r, Path rootfs) {
+        Map<String, Path> binds = new HashMap<>();
+        String network = r.hostConfig().networkMode() == null ? "" : r.hostConfig().networkMode();
+        if (!network.startsWith("container:")) {
+            Path dir = rootfs.getParent();
+            for (String f : List.of("hostname", "hosts", "resolv.conf")) {
+                if (Files.exists(dir.resolve(f))) {
+                    binds.put("/etc/" + f, dir.resolve(f));
+                }
+            }
+        }
+        for (MountPoint mp : MountPoints.parse(r.config(), r.hostConfig())) {
+            if (mp.type().equals("bind") && mp.source() != null) {
+                binds.put(mp.destination(), Path.of(mp.source()));
+            }
+        }
+        return new ContainerView(rootfs, binds);
+    }
+
+    /** Whether the bind that holds {@code containerPath} is writable; null when no bind holds it. */
+    private static Boolean bindWritable(ContainerRecord r, String containerPath) {
+        MountPoint best = null;
+        for (MountPoint mp : MountPoints.parse(r.config(), r.hostConfig())) {
+            String d = mp.destination();
+            boolean covers = containerPath.equals(d) || containerPath.startsWith(d.equals("/") ? d : d + "/");
+            if (mp.type().equals("bind") && covers && (best == null || d.length() > best.destination().length())) {
+                best = mp;
+            }
+        }
+        return best == null ? null : best.writable();
+    }
+}

@@ -1,0 +1,225 @@
+package dev.berth.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.daemon.testing.BerthdProcess;
+import dev.berth.daemon.testing.BusyboxImage;
+import dev.berth.daemon.testing.DockerCli;
+import dev.berth.daemon.testing.RequiresDockerCli;
+import dev.berth.linux.MountInfo;
+import dev.berth.linux.testing.RequiresRoot;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code docker cp} both ways, {@code docker diff} and {@code docker export} through the real
+ * docker CLI on a real berthd, on running and stopped containers; paths that try to climb out
+ * of the container stay in it.
+ */
+@RequiresDockerCli
+@RequiresRoot
+class ArchiveIT {
+    @TempDir
+    static Path dir;
+
+    private static BerthdProcess daemon;
+    private static DockerCli docker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = BerthdProcess.start(dir.resolve("d"));
+        docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
+        BusyboxImage.importInto(docker, dir);
+    }
+
+    @AfterEach
+    void removeContainers() throws Exception {
+        for (String id : docker.run("ps", "-aq").ok().out().lines().toList()) {
+            docker.run("rm", "-f", id).ok();
+        }
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void copiesFilesAndDirectoriesIntoAndOutOfAStoppedContainer() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("stopped"));
+        Files.writeString(work.resolve("hello.txt"), "hello from the host\n");
+        Path tree = Files.createDirectories(work.resolve("tree/sub"));
+        Files.writeString(tree.resolve("a.txt"), "a\n");
+        Files.createSymbolicLink(tree.resolve("link"), Path.of("a.txt"));
+        docker.run("create", "--network", "none", "--name", "cpstop", "busybox", "sh", "-c",
+                "cat /hello.txt; cat /opt/sub/link").ok();
+
+        docker.run("cp", work.resolve("hello.txt").toString(), "cpstop:/").ok();
+        docker.run("cp", work.resolve("tree").toString(), "cpstop:/opt").ok(); // /opt is made: the copy of tree
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty(); // mounted for the copy only
+
+        DockerCli.Result run = docker.run("start", "-a", "cpstop");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("hello from the host\na\n");
+
+        Path back = Files.createDirectories(work.resolve("back"));
+        docker.run("cp", "cpstop:/opt", back.toString()).ok();
+        assertThat(back.resolve("opt/sub/a.txt")).hasContent("a");
+        assertThat(Files.readSymbolicLink(back.resolve("opt/sub/link"))).isEqualTo(Path.of("a.txt"));
+        docker.run("cp", "cpstop:/hello.txt", back.resolve("copy.txt").toString()).ok();
+        assertThat(back.resolve("copy.txt")).hasContent("hello from the host");
+    }
+
+    @Test
+    void copiesIntoAndOutOfARunningContainer() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("running"));
+        Files.writeString(work.resolve("go"), "go\n");
+        docker.run("run", "-d", "--network", "none", "--name", "cprun", "busybox", "sh", "-c",
+                "echo written inside > /inside.txt; while [ ! -f /go ]; do sleep 0.1; done; cat /go").ok();
+
+        String inside = null;
+        for (int i = 0; i < 100 && inside == null; i++) {
+            DockerCli.Result r = docker.run("cp", "cprun:/inside.txt", "-");
+            if (r.exit() == 0) {
+                inside = untar(r.out()).get("inside.txt");
+            } else {
+                assertThat(r.err()).contains("Could not find the file /inside.txt in container cprun");
+                Thread.sleep(100);
+            }
+        }
+        assertThat(inside).isEqualTo("written inside\n");
+
+        docker.run("cp", work.resolve("go").toString(), "cprun:/go").ok();
+        assertThat(docker.run("wait", "cprun").ok().out().trim()).isEqualTo("0");
+        assertThat(docker.run("logs", "cprun").ok().out()).isEqualTo("go\n");
+    }
+
+    @Test
+    void copiesToStdoutAsATarAndSeesTheContainersHostname() throws Exception {
+        String id = docker.run("create", "--network", "none", "--name", "cpout", "busybox", "true").ok().out().trim();
+        DockerCli.Result r = docker.run("cp", "cpout:/etc/hostname", "-").ok();
+        // the file the daemon binds over the image's, as the container sees it
+        assertThat(untar(r.out())).containsExactly(Map.entry("hostname", id.substring(0, 12) + "\n"));
+    }
+
+    @Test
+    void archiveModeKeepsOwnersAndDiffShowsWhatChanged() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("owners"));
+        Path file = work.resolve("owned.txt");
+        Files.writeString(file, "owned\n");
+        Files.setAttribute(file, "unix:uid", 1234);
+        Files.setAttribute(file, "unix:gid", 4321);
+        docker.run("run", "--network", "none", "--name", "changed", "busybox", "sh", "-c",
+                "mkdir /new && touch /new/f && rm /etc/group && echo x >> /etc/passwd").ok();
+        docker.run("cp", "-a", file.toString(), "changed:/new/").ok();
+
+        DockerCli.Result r = docker.run("cp", "changed:/new/owned.txt", "-").ok();
+        TarArchiveEntry e = entries(r.out()).get("owned.txt");
+        assertThat(e.getLongUserId()).isEqualTo(1234);
+        assertThat(e.getLongGroupId()).isEqualTo(4321);
+
+        assertThat(docker.run("diff", "changed").ok().out().lines().toList()).containsExactly(
+                "C /etc", "D /etc/group", "C /etc/passwd", "A /new", "A /new/f", "A /new/owned.txt");
+    }
+
+    @Test
+    void exportWritesTheWholeFilesystem() throws Exception {
+        docker.run("run", "--network", "none", "--name", "exported", "busybox", "sh", "-c",
+                "mkdir /made && echo made > /made/here").ok();
+        Path tar = dir.resolve("exported.tar");
+        docker.run("export", "-o", tar.toString(), "exported").ok();
+        Map<String, TarArchiveEntry> entries;
+        try (InputStream in = Files.newInputStream(tar)) {
+            entries = entries(in);
+        }
+        assertThat(entries).containsKeys("bin/", "bin/busybox", "bin/sh", "etc/passwd", "made/", "made/here");
+        assertThat(entries.get("bin/sh").isSymbolicLink()).isTrue();
+    }
+
+    @Test
+    void pathsThatClimbOutStayInTheContainer() throws Exception {
+        String secret = "berth-archive-" + UUID.randomUUID();
+        Path work = Files.createDirectories(dir.resolve("escape"));
+        Files.writeString(work.resolve(secret), "container copy\n");
+        docker.run("run", "--network", "none", "--name", "escape", "busybox", "sh", "-c",
+                "ln -s / /up && ln -s ../../../../etc /rel && echo inside > /etc/shadow").ok();
+
+        // .. above the container's root stays at its root
+        assertThat(untar(docker.run("cp", "escape:/../../etc/shadow", "-").ok().out()))
+                .containsExactly(Map.entry("shadow", "inside\n"));
+        // a link to / in the container is the container's /, for reading and for writing
+        docker.run("cp", work.resolve(secret).toString(), "escape:/up/etc/").ok();
+        docker.run("cp", work.resolve(secret).toString(), "escape:/rel/").ok();
+        assertThat(Path.of("/etc", secret)).doesNotExist();
+        assertThat(untar(docker.run("cp", "escape:/rel/" + secret, "-").ok().out()))
+                .containsExactly(Map.entry(secret, "container copy\n"));
+        assertThat(untar(docker.run("cp", "escape:/up/etc/" + secret, "-").ok().out()))
+                .containsExactly(Map.entry(secret, "container copy\n"));
+    }
+
+    @Test
+    void badCopiesSayWhy() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("bad"));
+        Files.writeString(work.resolve("f"), "f\n");
+        docker.run("create", "--network", "none", "--name", "bad", "busybox", "true").ok();
+        docker.run("create", "--network", "none", "--read-only", "--name", "readonly", "busybox", "true").ok();
+
+        assertOneError(docker.run("cp", "bad:/nosuch", work.resolve("x").toString()),
+                "Could not find the file /nosuch in container bad");
+        assertOneError(docker.run("cp", work.resolve("f").toString(), "readonly:/etc/"),
+                "container rootfs is marked read-only");
+        assertOneError(docker.run("cp", work.resolve("f").toString(), "nosuch:/etc"), "No such container: nosuch");
+        assertThat(work.resolve("x")).doesNotExist();
+    }
+
+    private static void assertOneError(DockerCli.Result r, String message) {
+        assertThat(r.exit()).as(r.out()).isNotZero();
+        assertThat(r.err().strip().lines().toList()).hasSize(1);
+        assertThat(r.err()).contains(message);
+    }
+
+    /** The regular files of a tar that the CLI wrote to its (text-captured) stdout, by name. */
+    private static Map<String, String> untar(String captured) throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        TarArchiveInputStream tar = new TarArchiveInputStream(
+                new ByteArrayInputStream(captured.getBytes(StandardCharsets.UTF_8)));
+        TarArchiveEntry e;
+        while ((e = tar.getNextEntry()) != null) {
+            if (e.isFile()) {
+                files.put(e.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return files;
+    }
+
+    private static Map<String, TarArchiveEntry> entries(String captured) throws IOException {
+        return entries(new ByteArrayInputStream(captured.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Map<String, TarArchiveEntry> entries(InputStream in) throws IOException {
+        Map<String, TarArchiveEntry> out = new LinkedHashMap<>();
+        TarArchiveInputStream tar = new TarArchiveInputStream(in);
+        TarArchiveEntry e;
+        while ((e = tar.getNextEntry()) != null) {
+            out.put(e.getName(), e);
+        }
+        return out;
+    }
+}
