@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.daemon.api.image.CommitRoutes;
 import dev.berth.daemon.api.image.ImageRoutes;
 import dev.berth.daemon.api.system.EngineFacts;
 import dev.berth.daemon.api.system.HostFacts;
@@ -13,6 +14,7 @@ import dev.berth.daemon.image.PullWarmup;
 import dev.berth.daemon.api.container.ArchiveRoutes;
 import dev.berth.daemon.api.container.ContainerRoutes;
 import dev.berth.daemon.container.ContainerArchive;
+import dev.berth.daemon.container.ContainerCommit;
 import dev.berth.daemon.container.ContainerService;
 import dev.berth.daemon.api.volume.VolumeRoutes;
 import dev.berth.daemon.volume.VolumeService;
@@ -154,7 +156,8 @@ public final class Daemon implements AutoCloseable {
                     Inventory.empty().withImages(images).withContainerStates(containers::counts).withVolumes(volumes), events);
             Router router = Router.of(new SystemRoutes(system, events), new ImageRoutes(images),
                     new ContainerRoutes(containers), new VolumeRoutes(volumes),
-                    new ArchiveRoutes(new ContainerArchive(containers, images::snapshots, events)));
+                    new ArchiveRoutes(new ContainerArchive(containers, images::snapshots, events)),
+                    new CommitRoutes(new ContainerCommit(containers, images, events)));
 
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("API-Version", ApiVersion.CURRENT.toString());

@@ -17,6 +17,7 @@ import dev.berth.daemon.http.ApiException;
 import dev.berth.daemon.http.ErrorKind;
 import dev.berth.image.ImageException;
 import dev.berth.image.archive.ArchiveFormat;
+import dev.berth.image.archive.ImageCommitter;
 import dev.berth.image.archive.ImageImporter;
 import dev.berth.image.archive.ImageLoader;
 import dev.berth.image.archive.ImageSaver;
@@ -148,6 +149,19 @@ public final class ImageService implements ImageBackend, UsageSource {
         }
         return new ContainerBase(image.id(), config, chain.isEmpty() ? null : chain.getLast().toString(),
                 store.snapshots());
+    }
+
+    /**
+     * What {@code POST /commit} makes an image from, besides the layer: the container's image,
+     * the config (the container's, with the request's overrides), the {@code --change}
+     * instructions, the name, and the history's command, author and comment.
+     */
+    public record CommitRequest(String parentImageId, ImageConfig.Config config, List<String> changes, String repo,
+            String tag, String createdBy, String author, String comment) {}
+
+    /** {@code docker commit}'s image half (see {@link ImageCommits}); returns the new image's id. */
+    public String commit(CommitRequest request, ImageCommitter.LayerSource layer) {
+        return new ImageCommits(store, layers, events).commit(request, layer);
     }
 
     // ---- reading
