@@ -2,9 +2,12 @@ package dev.berth.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
 import dev.berth.daemon.testing.BusyboxImage;
 import dev.berth.daemon.testing.DockerCli;
+import dev.berth.daemon.testing.RawHttp;
 import dev.berth.daemon.testing.RequiresDockerCli;
 import dev.berth.linux.MountInfo;
 import dev.berth.linux.testing.RequiresRoot;
@@ -16,9 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Base64;
 import java.util.UUID;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 @RequiresDockerCli
 @RequiresRoot
 class ArchiveIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     static Path dir;
 
@@ -187,6 +195,89 @@ class ArchiveIT {
                 "container rootfs is marked read-only");
         assertOneError(docker.run("cp", work.resolve("f").toString(), "nosuch:/etc"), "No such container: nosuch");
         assertThat(work.resolve("x")).doesNotExist();
+    }
+
+    @Test
+    void bindsAreSeenAsTheContainerSeesThem() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("bind-data"));
+        Path ro = Files.createDirectories(dir.resolve("bind-ro"));
+        Files.writeString(data.resolve("from-host.txt"), "from the host\n");
+        Path work = Files.createDirectories(dir.resolve("binds"));
+        Files.writeString(work.resolve("into-bind.txt"), "into the bind\n");
+        docker.run("create", "--network", "none", "--name", "binds", "-v", data + ":/data", "-v", ro + ":/ro:ro",
+                "busybox", "true").ok();
+
+        assertThat(untar(docker.run("cp", "binds:/data/from-host.txt", "-").ok().out()))
+                .containsExactly(Map.entry("from-host.txt", "from the host\n"));
+        docker.run("cp", work.resolve("into-bind.txt").toString(), "binds:/data/").ok();
+        assertThat(data.resolve("into-bind.txt")).hasContent("into the bind");
+        assertOneError(docker.run("cp", work.resolve("into-bind.txt").toString(), "binds:/ro/"),
+                "mounted volume is marked read-only");
+        assertThat(ro.resolve("into-bind.txt")).doesNotExist();
+    }
+
+    @Test
+    void theArchiveEndpointsAnswerAsDockerdDoes() throws Exception {
+        docker.run("create", "--network", "none", "--name", "raw", "busybox", "true").ok();
+
+        RawHttp.Response head = RawHttp.call(daemon.socket, "HEAD", "/v1.50/containers/raw/archive?path=/etc");
+        assertThat(head.status()).isEqualTo(200);
+        JsonNode stat = JSON.readTree(Base64.getDecoder().decode(head.header("X-Docker-Container-Path-Stat")));
+        assertThat(stat.get("name").asText()).isEqualTo("etc");
+        assertThat(stat.get("mode").asLong()).isEqualTo((1L << 31) | 0755); // Go's os.ModeDir
+        stat = JSON.readTree(Base64.getDecoder().decode(RawHttp.call(daemon.socket, "HEAD",
+                "/v1.50/containers/raw/archive?path=/bin/sh").header("X-Docker-Container-Path-Stat")));
+        assertThat(stat.get("mode").asLong() & (1L << 27)).isNotZero(); // os.ModeSymlink
+        assertThat(stat.get("linkTarget").asText()).isEqualTo("/bin/busybox");
+
+        RawHttp.Response r = put("/etc/passwd", tar(Map.of("x", "x\n")));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("message").asText()).isEqualTo("extraction point is not a directory");
+        r = put("/etc", tar(Map.of("../outside", "x\n")));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("message").asText()).isEqualTo("\"../outside\" is outside of \"/etc\"");
+
+        // a link earlier in the tar is followed as the container would follow it: inside
+        String secret = "berth-archive-" + UUID.randomUUID();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+            TarArchiveEntry link = new TarArchiveEntry("up", TarConstants.LF_SYMLINK);
+            link.setLinkName("/");
+            out.putArchiveEntry(link);
+            out.closeArchiveEntry();
+            byte[] content = "inside\n".getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry file = new TarArchiveEntry("up/etc/" + secret);
+            file.setSize(content.length);
+            out.putArchiveEntry(file);
+            out.write(content);
+            out.closeArchiveEntry();
+        }
+        assertThat(put("/", bytes.toByteArray()).status()).isEqualTo(200);
+        assertThat(Path.of("/etc", secret)).doesNotExist();
+        assertThat(untar(docker.run("cp", "raw:/etc/" + secret, "-").ok().out()))
+                .containsExactly(Map.entry(secret, "inside\n"));
+    }
+
+    private static RawHttp.Response put(String path, byte[] tar) throws IOException {
+        try (RawHttp c = RawHttp.connect(daemon.socket)) {
+            return c.request("PUT", "/v1.50/containers/raw/archive?noOverwriteDirNonDir=true&path=" + path, tar,
+                    "Content-Type: application/x-tar");
+        }
+    }
+
+    private static byte[] tar(Map<String, String> files) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry e = new TarArchiveEntry(f.getKey(), true);
+                e.setSize(content.length);
+                out.putArchiveEntry(e);
+                out.write(content);
+                out.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     private static void assertOneError(DockerCli.Result r, String message) {
