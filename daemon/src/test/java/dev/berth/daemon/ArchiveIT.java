@@ -195,6 +195,10 @@ class ArchiveIT {
                 "container rootfs is marked read-only");
         assertOneError(docker.run("cp", work.resolve("f").toString(), "nosuch:/etc"), "No such container: nosuch");
         assertThat(work.resolve("x")).doesNotExist();
+        // a trailing slash names a directory: a file there is not replaced
+        assertThat(docker.run("cp", work.resolve("f").toString(), "bad:/etc/passwd/").exit()).isNotZero();
+        assertThat(untar(docker.run("cp", "bad:/etc/passwd", "-").ok().out()))
+                .containsExactly(Map.entry("passwd", "root:x:0:0:root:/root:/bin/sh\n"));
     }
 
     @Test

@@ -145,6 +145,10 @@ public final class ContainerArchive implements ArchiveBackend {
             throw notFound(nameOrId, path);
         }
         int mode = (Integer) unix.get("mode");
+        if (followLast && (mode & dev.berth.linux.FileNodes.S_IFMT) != dev.berth.linux.FileNodes.S_IFDIR) {
+            // "/etc/passwd/" names a directory, as lstat(2) reads a trailing slash
+            throw ApiException.invalid("lstat " + path + ": not a directory");
+        }
         String linkTarget = "";
         if ((mode & dev.berth.linux.FileNodes.S_IFMT) == dev.berth.linux.FileNodes.S_IFLNK) {
             linkTarget = resolve(nameOrId, path, true, view).containerPath();

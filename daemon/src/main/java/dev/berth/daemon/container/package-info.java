@@ -30,6 +30,12 @@
  * (the host, read once), {@link VolumeResolver} (the volume manager), {@link ContainerPids}
  * (other containers' init pids) and {@link NetworkFiles} (the files the daemon writes).
  *
+ * <p>A container's layers, bottom up: the image's, its {@link InitLayer} ({@code <id>-init}: the
+ * mount points every container needs, so that they are not the container's changes) and its
+ * writable layer. Files move in and out through {@link ContainerArchive} ({@code docker cp},
+ * {@code export}, {@code diff}), which resolves paths through a {@link ContainerView} of the root
+ * filesystem and its binds; {@link ContainerCommit} makes the writable layer an image.
+ *
  * <p>Bad input is refused with an {@link InvalidContainerConfigException} whose message is one
  * line in dockerd's words; the API answers it with 400.
  */
