@@ -28,10 +28,13 @@ import java.util.function.Supplier;
  * stopped. Paths are resolved through a {@link ContainerView} of the root filesystem and the
  * binds over it, so they mean what they mean inside the container and cannot lead out of it.
  *
- * <p>An extraction freezes a running container while it writes: otherwise a process in it could
- * swap a checked directory for a link to {@code /} between the check and the write (moby's
- * CVE-2018-15664, whose first fix was the same pause). Reads do not freeze: the worst a racing
- * container can do to them is show the client a file of its own.
+ * <p>A copy in either direction, and an export, freeze a running container while they walk its
+ * files: otherwise a process in it could swap a checked directory for a link to {@code /}
+ * between the check and the use, and the kernel, following the link from the daemon's side, would
+ * write to or read from the host (moby's CVE-2018-15664, whose first fix was the same pause). A
+ * stat does not freeze: the worst a race can do there is show the client another file's mode.
+ * The container's lock is held until the tar is sent, as dockerd holds it, so a start or stop
+ * waits for a copy.
  */
 public final class ContainerArchive implements ArchiveBackend {
     /** Go's {@code os.FileMode} type and special bits, which the docker CLI reads from the path stat. */
@@ -62,7 +65,7 @@ public final class ContainerArchive implements ArchiveBackend {
 
     @Override
     public void archive(String nameOrId, String path, TarSink sink) throws IOException {
-        ContainerRecord done = containers.withRootfs(nameOrId, false, (r, rootfs) -> {
+        ContainerRecord done = containers.withRootfs(nameOrId, true, (r, rootfs) -> {
             ContainerView view = view(r, rootfs);
             Found f = stat(nameOrId, path, view);
             String name = f.stat().name().equals("/") ? "." : f.stat().name();
@@ -104,7 +107,7 @@ public final class ContainerArchive implements ArchiveBackend {
 
     @Override
     public void export(String nameOrId, TarSink sink) throws IOException {
-        ContainerRecord done = containers.withRootfs(nameOrId, false, (r, rootfs) -> {
+        ContainerRecord done = containers.withRootfs(nameOrId, true, (r, rootfs) -> {
             // the root filesystem alone, as dockerd exports it: binds and volumes are not the container's
             ContainerView view = new ContainerView(rootfs, Map.of());
             PathTar.write(view, "/", rootfs, "", sink.open(null));

@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * path opened through it lets the kernel resolve an absolute symlink against the daemon's root,
  * which is the host; only {@code openat2(RESOLVE_IN_ROOT)} would keep it inside, and it would
  * still not serve a stopped container. Resolving here serves both the same way. The walk is not
- * atomic against a running container that swaps a directory for a link meanwhile: writers
+ * atomic against a running container that swaps a directory for a link meanwhile: copies
  * freeze the container first (see {@link ContainerArchive}).
  */
 final class ContainerView {
