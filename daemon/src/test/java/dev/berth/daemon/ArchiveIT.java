@@ -76,6 +76,7 @@ class ArchiveIT {
         Path tree = Files.createDirectories(work.resolve("tree/sub"));
         Files.writeString(tree.resolve("a.txt"), "a\n");
         Files.createSymbolicLink(tree.resolve("link"), Path.of("a.txt"));
+        String since = java.time.Instant.now().minusSeconds(1).toString();
         docker.run("create", "--network", "none", "--name", "cpstop", "busybox", "sh", "-c",
                 "cat /hello.txt; cat /opt/sub/link").ok();
 
@@ -93,6 +94,12 @@ class ArchiveIT {
         assertThat(Files.readSymbolicLink(back.resolve("opt/sub/link"))).isEqualTo(Path.of("a.txt"));
         docker.run("cp", "cpstop:/hello.txt", back.resolve("copy.txt").toString()).ok();
         assertThat(back.resolve("copy.txt")).hasContent("hello from the host");
+
+        String events = docker.run("events", "--since", since, "--until",
+                java.time.Instant.now().plusSeconds(1).toString(), "--filter", "container=cpstop", "--format",
+                "{{.Action}}").ok().out();
+        assertThat(events.lines().filter(a -> a.equals("extract-to-dir"))).hasSize(2);
+        assertThat(events.lines().filter(a -> a.equals("archive-path"))).hasSize(2);
     }
 
     @Test

@@ -122,6 +122,11 @@ class CommitIT {
         DockerCli.Result r = docker.run("run", "--rm", "--network", "none", "berth/live", "cat", "/live.txt");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("live\n");
+
+        // a paused container is committed as it is, and stays paused
+        docker.run("pause", "live").ok();
+        docker.run("commit", "live", "berth/paused").ok();
+        assertThat(docker.run("inspect", "-f", "{{.State.Status}}", "live").ok().out().trim()).isEqualTo("paused");
     }
 
     @Test
