@@ -1002,55 +1002,20 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     // ---- for the file routes (ContainerArchive) and commit (ContainerCommit)
 
     /** The record of a container; 404 {@code No such container: …} if there is none. */
-    public ContainerRecord record(String nameOrId) {
+    ContainerRecord record(String nameOrId) {
         return store.get(nameOrId);
     }
 
-    /** Work on a container's mounted root filesystem ({@link #withRootfs}). */
-    @FunctionalInterface
-    public interface RootfsWork<T> {
-        T run(ContainerRecord container, Path rootfs) throws IOException;
-    }
-
     /**
-     * Runs {@code work} on the container's root filesystem under the container's lock, so that a
-     * start, stop or exit waits: a running container's as it is mounted, a stopped one's mounted
-     * for the call and unmounted after. With {@code freeze}, a running container is frozen
-     * meanwhile (a paused one stays as it is), so that its processes change nothing under it.
+     * Runs {@code work} on the container's root filesystem under the container's lock, mounted
+     * for it if the container is stopped, the container frozen meanwhile with {@code freeze}
+     * (see {@link RootfsSession}).
      */
-    public <T> T withRootfs(String nameOrId, boolean freeze, RootfsWork<T> work) {
-        ContainerRecord r = store.get(nameOrId);
-        synchronized (lockOf(r.id())) {
-            r = store.get(r.id());
-            Path rootfs = store.dirOf(r.id()).resolve("rootfs");
-            boolean mounted = false;
-            boolean frozen = false;
-            try {
-                if (!MountInfo.isMountPoint(rootfs)) {
-                    Files.createDirectories(rootfs);
-                    Mounter.mountAll(images.snapshots().mounts(r.snapshot()), rootfs);
-                    mounted = true;
-                }
-                if (freeze && r.state().status().equals("running")) {
-                    runner.freeze(r.id(), true);
-                    frozen = true;
-                }
-                return work.run(r, rootfs);
-            } catch (ImageException | IOException | RuntimeFailure e) {
-                throw new ApiException(ErrorKind.INTERNAL, "container " + r.id() + ": " + e.getMessage(), e);
-            } finally {
-                if (frozen) {
-                    try {
-                        runner.freeze(r.id(), false);
-                    } catch (RuntimeFailure | IOException e) {
-                        System.getLogger(ContainerService.class.getName()).log(System.Logger.Level.WARNING,
-                                "thaw " + r.id() + ": " + e.getMessage());
-                    }
-                }
-                if (mounted) {
-                    unmountRootfs(r);
-                }
-            }
+    <T> T withRootfs(String nameOrId, boolean freeze, RootfsSession.Work<T> work) {
+        String id = store.get(nameOrId).id();
+        synchronized (lockOf(id)) {
+            return RootfsSession.run(store.get(id), store.dirOf(id).resolve("rootfs"), images.snapshots(), runner,
+                    freeze, work);
         }
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.daemon.http.ApiException;
 import dev.berth.daemon.http.Json;
 import dev.berth.daemon.http.Request;
-import dev.berth.daemon.http.Response;
 import dev.berth.daemon.http.Route;
 import dev.berth.daemon.http.RouteTable;
 import java.io.IOException;
