@@ -15,10 +15,12 @@ import dev.berth.daemon.api.container.ArchiveRoutes;
 import dev.berth.daemon.api.container.ContainerRoutes;
 import dev.berth.daemon.container.ContainerArchive;
 import dev.berth.daemon.container.ContainerCommit;
+import dev.berth.daemon.api.exec.ExecRoutes;
 import dev.berth.daemon.container.ContainerService;
 import dev.berth.daemon.api.volume.VolumeRoutes;
 import dev.berth.daemon.volume.VolumeService;
 import dev.berth.daemon.container.ContainerStore;
+import dev.berth.daemon.container.ExecService;
 import dev.berth.daemon.container.HostProfile;
 import dev.berth.image.ImageException;
 import dev.berth.image.registry.CredentialProvider;
@@ -157,7 +159,8 @@ public final class Daemon implements AutoCloseable {
             Router router = Router.of(new SystemRoutes(system, events), new ImageRoutes(images),
                     new ContainerRoutes(containers), new VolumeRoutes(volumes),
                     new ArchiveRoutes(new ContainerArchive(containers, images::snapshots, events)),
-                    new CommitRoutes(new ContainerCommit(containers, images, events)));
+                    new CommitRoutes(new ContainerCommit(containers, images, events)),
+                    new ExecRoutes(new ExecService(containers, events)));
 
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("API-Version", ApiVersion.CURRENT.toString());

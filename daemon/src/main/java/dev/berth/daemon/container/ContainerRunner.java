@@ -59,6 +59,11 @@ final class ContainerRunner {
         this.containers = Files.createDirectories(execRoot.resolve("containers"));
     }
 
+    /** The runtime the containers run through, which an exec joins them with. */
+    RuntimeContext runtime() {
+        return runtime;
+    }
+
     Optional<Running> get(String id) {
         return Optional.ofNullable(running.get(id));
     }

@@ -487,7 +487,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         out.put("MountLabel", "");
         out.put("ProcessLabel", "");
         out.put("AppArmorProfile", "");
-        out.put("ExecIDs", null);
+        out.put("ExecIDs", execIds.apply(r.id()));
         out.put("HostConfig", r.hostConfig());
         out.put("GraphDriver", graphDriver(r, dir));
         out.put("Mounts", volumes.mountsOf(r.id()));
@@ -523,6 +523,27 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         return Map.of("Name", "overlay2", "Data", data);
     }
 
+
+    // ---- hooks for ExecService, which runs processes in this service's containers
+
+    /** The running execs of a container, for its inspect; set by {@link ExecService}. */
+    private volatile java.util.function.Function<String, List<String>> execIds = id -> null;
+
+    void setExecIds(java.util.function.Function<String, List<String>> execIds) {
+        this.execIds = execIds;
+    }
+
+    ContainerStore store() {
+        return store;
+    }
+
+    ContainerRunner runner() {
+        return runner;
+    }
+
+    HostProfile host() {
+        return host;
+    }
 
     // ---- running
 

@@ -39,6 +39,54 @@ public final class Exec {
 
     /** Returns the exit code in the foreground, 0 when detached. */
     public int exec(Options o) throws RuntimeFailure, IOException {
+        Prepared prepared = prepare(o);
+        Launch.Started started = launch(prepared, ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT,
+                ProcessBuilder.Redirect.INHERIT);
+        if (o.pidFile() != null) {
+            Create.writePidFile(o.pidFile(), started.pid());
+        }
+        if (o.detach()) {
+            started.shim().close();
+            return 0;
+        }
+        try (var shim = started.shim()) {
+            return Run.exitCode(shim.awaitExit());
+        } catch (ShimException e) {
+            throw new RuntimeFailure(Launch.message(prepared.plan(), e), e);
+        }
+    }
+
+    /**
+     * Starts the process under a monitoring shim that stays with the caller (a daemon), its stdio
+     * (the shim's) redirected as given. With a terminal and no console socket the shim holds the
+     * pty master and copies between it and its own stdio, as it does for a container's init.
+     * {@code o.detach()} must be false: the caller follows the exit through the shim.
+     */
+    public Create.Monitored startMonitored(Options o, ProcessBuilder.Redirect stdin, ProcessBuilder.Redirect stdout,
+            ProcessBuilder.Redirect stderr) throws RuntimeFailure, IOException {
+        if (o.detach()) {
+            throw new IllegalArgumentException("startMonitored follows the process: it cannot detach");
+        }
+        Launch.Started started = launch(prepare(o), stdin, stdout, stderr);
+        return new Create.Monitored(started.shim(), started.pid());
+    }
+
+    /** A checked exec: its plan, and the container it joins. */
+    private record Prepared(LaunchPlan plan, Container container) {}
+
+    private Launch.Started launch(Prepared prepared, ProcessBuilder.Redirect stdin, ProcessBuilder.Redirect stdout,
+            ProcessBuilder.Redirect stderr) throws RuntimeFailure, IOException {
+        Container c = prepared.container();
+        // One socket per exec: several may start at once in a daemon.
+        Path sock = ctx.socketPath(c.dir(), "exec-" + ProcessHandle.current().pid() + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8) + ".sock");
+        return Launch.start(ctx, prepared.plan(), sock, pid -> {
+            c.cgroup().add(pid);
+            return List.of("", "");
+        }, stdin, stdout, stderr);
+    }
+
+    private Prepared prepare(Options o) throws RuntimeFailure, IOException {
         Container c = Container.load(ctx, o.id());
         if (c.status() == Status.STOPPED) {
             throw new RuntimeFailure("cannot exec in a stopped container");
@@ -98,24 +146,7 @@ public final class Exec {
             throw new RuntimeFailure(e.getMessage());
         }
         planner.plan(b, p, req, 1, null);
-        LaunchPlan plan = b.build();
-        Path sock = ctx.socketPath(c.dir(), "exec-" + ProcessHandle.current().pid() + ".sock");
-        Launch.Started started = Launch.start(ctx, plan, sock, pid -> {
-            c.cgroup().add(pid);
-            return List.of("", "");
-        }, ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.INHERIT);
-        if (o.pidFile() != null) {
-            Create.writePidFile(o.pidFile(), started.pid());
-        }
-        if (o.detach()) {
-            started.shim().close();
-            return 0;
-        }
-        try (var shim = started.shim()) {
-            return Run.exitCode(shim.awaitExit());
-        } catch (ShimException e) {
-            throw new RuntimeFailure(Launch.message(plan, e), e);
-        }
+        return new Prepared(b.build(), c);
     }
 
     /** The process for {@code exec ARGS}: the container's own process with runc's overrides. */

@@ -136,7 +136,7 @@ public final class ContainerRoutes implements RouteTable {
      * The attached client's end: output that comes before the connection is taken over waits in
      * memory and goes out first, so that nothing between the registration and the upgrade is lost.
      */
-    static final class HijackSink implements ContainerBackend.AttachSink {
+    public static final class HijackSink implements ContainerBackend.AttachSink {
         private final boolean tty;
         private final boolean stdout;
         private final boolean stderr;
@@ -145,7 +145,7 @@ public final class ContainerRoutes implements RouteTable {
         private RawStreams raw;
         private boolean ended;
 
-        HijackSink(boolean tty, boolean stdout, boolean stderr) {
+        public HijackSink(boolean tty, boolean stdout, boolean stderr) {
             this.tty = tty;
             this.stdout = stdout;
             this.stderr = stderr;
@@ -158,7 +158,7 @@ public final class ContainerRoutes implements RouteTable {
             }
         }
 
-        synchronized void bind(RawStreams streams) throws IOException {
+        public synchronized void bind(RawStreams streams) throws IOException {
             raw = streams;
             if (early.size() > 0) {
                 raw.output().write(early.toByteArray());
@@ -190,7 +190,7 @@ public final class ContainerRoutes implements RouteTable {
             onCancel.add(detach);
         }
 
-        void cancel() {
+        public void cancel() {
             onCancel.forEach(Runnable::run);
         }
     }
