@@ -220,6 +220,21 @@ final class ContainerRunner {
         }
     }
 
+    /**
+     * Resizes the terminal of a container started with one; its shim holds the pty master. One
+     * adopted after a restart has no control socket any more and keeps its size.
+     */
+    void resize(String id, int height, int width) {
+        Running r = running.get(id);
+        if (r != null && r.shim() != null) {
+            try {
+                r.shim().resize(height, width);
+            } catch (IOException e) {
+                // the container is ending; its size no longer matters
+            }
+        }
+    }
+
     /** Freezes ({@code true}) or thaws the container's processes through its cgroup. */
     void freeze(String id, boolean frozen) throws RuntimeFailure, IOException {
         Pause pause = new Pause(runtime);

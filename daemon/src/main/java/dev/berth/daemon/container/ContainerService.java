@@ -846,9 +846,10 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     }
 
     @Override
-    public Attachment attach(String nameOrId, AttachSink sink) {
+    public Attachment attach(String nameOrId, String detachKeys, AttachSink sink) {
         ContainerRecord r = store.get(nameOrId);
         String id = r.id();
+        DetachKeys keys = DetachKeys.parse(detachKeys); // refused before the connection is taken over
         CompletableFuture<Void> ended = new CompletableFuture<>();
         ContainerOutput.Sink s = new ContainerOutput.Sink() {
             @Override
@@ -881,7 +882,13 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 Thread.ofVirtual().name("stdin-" + id.substring(0, 12)).start(() -> {
                     ContainerRunner.Running running = target.join();
                     if (running != null && running.input() != null) {
-                        running.input().copyFrom(stdin, once);
+                        if (!r.config().isTty()) {
+                            running.input().copyFrom(stdin, once);
+                            return;
+                        }
+                        // dockerd: on a terminal, the client's detach keys or end of input end its attachment only
+                        running.input().copyFrom(keys.filter(stdin), false);
+                        ended.complete(null);
                     }
                 });
             }
@@ -895,6 +902,15 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 sink.end();
             }
         };
+    }
+
+    @Override
+    public void resize(String nameOrId, int height, int width) {
+        ContainerRecord r = store.get(nameOrId);
+        if (!r.state().isRunning()) {
+            throw ApiException.conflict("container " + r.id() + " is not running");
+        }
+        runner.resize(r.id(), height, width);
     }
 
     @Override

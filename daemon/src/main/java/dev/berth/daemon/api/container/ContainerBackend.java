@@ -80,9 +80,14 @@ public interface ContainerBackend {
      * from now until it ends; on a container that is not running, from its next start on (how
      * {@code docker run} and {@code docker start -a} attach before they start). Registered when
      * this returns, so that the route answers the upgrade only then: the client's start, sent
-     * after the answer, cannot produce output that the attachment misses.
+     * after the answer, cannot produce output that the attachment misses. On a terminal the
+     * client's input ends the attachment at {@code detachKeys} (null: ctrl-p,ctrl-q) or at its end,
+     * and the container runs on.
      */
-    Attachment attach(String nameOrId, AttachSink sink);
+    Attachment attach(String nameOrId, String detachKeys, AttachSink sink);
+
+    /** {@code POST /containers/{id}/resize}: the size of the container's terminal. */
+    void resize(String nameOrId, int height, int width);
 
     /** A registered attachment. */
     interface Attachment {

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * The Container tag's routes that this daemon serves so far: create, list, inspect, rename,
  * remove, start, stop, restart, kill, pause, unpause, prune, wait, attach (with Docker's stdcopy
- * frames when there is no terminal) and logs. An id, a name or a unique id prefix names a container in every path.
+ * frames when there is no terminal), resize and logs. An id, a name or a unique id prefix names a container in every path.
  */
 public final class ContainerRoutes implements RouteTable {
     private final ContainerBackend backend;
@@ -81,6 +81,11 @@ public final class ContainerRoutes implements RouteTable {
                 }),
                 Route.post("/containers/{name}/wait", this::waitFor),
                 Route.hijacking("POST", "/containers/{name}/attach", this::attach),
+                Route.post("/containers/{name}/resize", (rq, rs) -> {
+                    backend.resize(rq.param("name"), dev.berth.daemon.api.exec.ExecRoutes.size(rq, "h"),
+                            dev.berth.daemon.api.exec.ExecRoutes.size(rq, "w"));
+                    rs.bytes("text/plain; charset=utf-8", new byte[0]);
+                }),
                 Route.get("/containers/{name}/logs", this::logs));
     }
 
@@ -125,7 +130,7 @@ public final class ContainerRoutes implements RouteTable {
         boolean tty = backend.tty(name); // 404 before the connection is taken over
         HijackSink sink = new HijackSink(tty, request.queryBool("stdout"), request.queryBool("stderr"));
         request.onCancel(sink::cancel);
-        ContainerBackend.Attachment attachment = backend.attach(name, sink);
+        ContainerBackend.Attachment attachment = backend.attach(name, request.query("detachKeys"), sink);
         RawStreams raw = response.hijack(tty ? "application/vnd.docker.raw-stream"
                 : "application/vnd.docker.multiplexed-stream");
         sink.bind(raw);

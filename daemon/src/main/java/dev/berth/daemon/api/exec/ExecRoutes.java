@@ -66,8 +66,8 @@ public final class ExecRoutes implements RouteTable {
         backend.startAttached(id, raw.input(), sink);
     }
 
-    /** dockerd's words for a size that is missing or not a number. */
-    static int size(Request request, String name) {
+    /** A resize's {@code h} or {@code w}, in dockerd's words when it is missing or not a number. */
+    public static int size(Request request, String name) {
         String value = request.query(name);
         try {
             int n = Integer.parseInt(value == null ? "" : value);
