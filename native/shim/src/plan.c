@@ -239,7 +239,7 @@ static const char *check_fields(const struct step *s)
             return "flags other than CLONE_NEW*";
         break;
     case OP_MONITOR:
-        if (s->f[1].u & ~(uint64_t)(MONITOR_SETSID | MONITOR_HOLD_OUTPUT))
+        if (s->f[1].u & ~(uint64_t)(MONITOR_SETSID | MONITOR_HOLD_OUTPUT | MONITOR_HOLD_INPUT))
             return "unknown flags";
         break;
     case OP_SECCOMP:

@@ -65,6 +65,7 @@ enum op {
 /* MONITOR flags */
 #define MONITOR_SETSID 1u
 #define MONITOR_HOLD_OUTPUT 2u
+#define MONITOR_HOLD_INPUT 4u
 
 /*
  * One decoded field. Which member is valid follows from the op's field list in plan.c (the

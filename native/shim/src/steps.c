@@ -127,7 +127,7 @@ static int open_parent(const char *path, const char **name);
  * /proc/self/fd because that reaches the fifo itself, even when it has no name any more. The
  * descriptor stays open for the shim's life; O_CLOEXEC keeps it out of the container.
  */
-static int hold_fifo_open(int fd)
+static int hold_fifo_open(int fd, int mode)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
@@ -136,7 +136,7 @@ static int hold_fifo_open(int fd)
         return 0;
     char path[32];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    return open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) < 0 ? -1 : 0;
+    return open(path, mode | O_NONBLOCK | O_CLOEXEC) < 0 ? -1 : 0;
 }
 
 static int do_monitor(struct step_ctx *ctx, const char *exit_file, uint32_t flags)
@@ -149,8 +149,13 @@ static int do_monitor(struct step_ctx *ctx, const char *exit_file, uint32_t flag
         return -1;
     if (flags & MONITOR_HOLD_OUTPUT)
         for (int fd = 1; fd <= 2; fd++)
-            if (hold_fifo_open(fd) < 0)
+            if (hold_fifo_open(fd, O_RDONLY) < 0)
                 return step_fail(ctx, fd == 1 ? "hold stdout open" : "hold stderr open");
+    /* The other way round for a fifo stdin whose writer (the daemon) may go away: a write end of
+     * our own, never written, means the container never reads an end of input it was not meant
+     * to see (with a terminal that end would be a VEOF, which ends a shell). */
+    if ((flags & MONITOR_HOLD_INPUT) && hold_fifo_open(0, O_WRONLY) < 0)
+        return step_fail(ctx, "hold stdin open");
     return 0;
 }
 

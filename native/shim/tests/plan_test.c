@@ -379,7 +379,7 @@ static void test_phases(void)
     pb_free(&b);
 
     pb_init(&b);
-    pb_step(&b, OP_MONITOR), pb_str(&b, ""), pb_u32(&b, 4);
+    pb_step(&b, OP_MONITOR), pb_str(&b, ""), pb_u32(&b, 8);
     pb_step(&b, OP_CLONE), pb_u64(&b, 0);
     ready_exec(&b), pb_finish(&b);
     expect_reject("unknown MONITOR flags", &b, 0);

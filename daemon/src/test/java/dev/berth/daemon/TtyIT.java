@@ -141,20 +141,39 @@ class TtyIT {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("message").asText()).isEqualTo("Invalid detach keys (ctrl-1) provided");
 
+        useShellAndDetach("shell", "ctrl-x", new byte[] {0x18});
+        assertThat(inspect("shell").at("/State/Running").asBoolean()).isTrue();
+        assertThat(docker.run("exec", "shell", "echo", "still-here").ok().out()).isEqualTo("still-here\n");
+    }
+
+    @Test
+    void anOpenTerminalOutlivesAKilledDaemonAndTakesInputAgain() throws Exception {
+        docker.run("run", "-d", "-it", "--network", "none", "--name", "lasting", "busybox", "sh").ok();
+        int pid = inspect("lasting").at("/State/Pid").asInt();
+        daemon.process().destroyForcibly().waitFor(20, TimeUnit.SECONDS); // SIGKILL, by its pid
+        daemon = BerthdProcess.start(dir.resolve("d"));
+        docker = new DockerCli("unix://" + daemon.socket, dir.resolve("docker-config"));
+        // the shell read no end of input while nobody wrote it: the shim held its stdin open
+        assertThat(Path.of("/proc/" + pid)).as(daemon.log()).exists();
+        assertThat(inspect("lasting").at("/State/Running").asBoolean()).as(daemon.log()).isTrue();
+        useShellAndDetach("lasting", null, new byte[] {0x10, 0x11});
+        assertThat(inspect("lasting").at("/State/Running").asBoolean()).isTrue();
+    }
+
+    /** Attaches to the shell in {@code container}, runs a command in it, and detaches with {@code keys}. */
+    private static void useShellAndDetach(String container, String detachKeys, byte[] keys) throws Exception {
         try (RawHttp c = RawHttp.connect(daemon.socket)) {
-            c.sendHead("POST", "/containers/shell/attach?stream=1&stdin=1&stdout=1&stderr=1&detachKeys=ctrl-x", 0,
-                    "Connection: Upgrade", "Upgrade: tcp");
+            c.sendHead("POST", "/containers/" + container + "/attach?stream=1&stdin=1&stdout=1&stderr=1"
+                    + (detachKeys == null ? "" : "&detachKeys=" + detachKeys), 0, "Connection: Upgrade", "Upgrade: tcp");
             assertThat(c.readHead().status()).isEqualTo(101);
             c.send("echo hi-$((40+2))\r");
             StringBuilder seen = new StringBuilder();
             while (!seen.toString().contains("hi-42\r\n")) {
                 seen.append((char) c.readExactly(1, RawHttp.TIMEOUT)[0]);
             }
-            c.send(new byte[] {0x18});
+            c.send(keys);
             c.readToEnd(Duration.ofSeconds(20)); // the server ends the attachment
         }
-        assertThat(inspect("shell").at("/State/Running").asBoolean()).isTrue();
-        assertThat(docker.run("exec", "shell", "echo", "still-here").ok().out()).isEqualTo("still-here\n");
     }
 
     private static JsonNode inspect(String name) throws Exception {

@@ -71,10 +71,12 @@ final class ContainerRunner {
     /**
      * Starts container {@code id} from {@code spec}, its output going to {@code log} and to whoever
      * {@code beforeLaunch} attaches; calls {@code onExit} once it has exited and its output has
-     * been read to the end.
+     * been read to the end. An input that is open ({@code openStdin}) and not closed after the
+     * first client ({@code stdinOnce}) is held open by the shim as well, so that a berthd that
+     * goes away does not end it (a shell on a terminal would exit).
      */
-    Running start(String id, Spec spec, JsonFileLog log, boolean openStdin, Consumer<ContainerOutput> beforeLaunch,
-            Consumer<Exit> onExit) throws RuntimeFailure, IOException {
+    Running start(String id, Spec spec, JsonFileLog log, boolean openStdin, boolean stdinOnce,
+            Consumer<ContainerOutput> beforeLaunch, Consumer<Exit> onExit) throws RuntimeFailure, IOException {
         Path bundle = Files.createDirectories(containers.resolve(id));
         Files.write(bundle.resolve("config.json"), OciJson.write(spec));
         ContainerOutput output = new ContainerOutput(log);
@@ -89,7 +91,7 @@ final class ContainerRunner {
         try {
             cleanRuntimeState(id); // a run that a crash interrupted leaves its state behind
             monitored = new Create(runtime).startMonitored(
-                    new Create.Options(id, bundle, null, null, false, 0, true, false, true),
+                    new Create.Options(id, bundle, null, null, false, 0, true, false, true, openStdin && !stdinOnce),
                     ProcessBuilder.Redirect.from(input != null ? input.fifo().toFile() : new java.io.File("/dev/null")),
                     ProcessBuilder.Redirect.appendTo(stdoutFifo.toFile()),
                     ProcessBuilder.Redirect.appendTo(stderrFifo.toFile()));
@@ -115,9 +117,10 @@ final class ContainerRunner {
      * Follows again a container that a previous berthd started and whose monitor still runs:
      * its fifos are read again from where the pipe stands (what it wrote meanwhile waited there,
      * the shim holding the pipes open), and its end is seen through a pidfd of the monitor.
+     * {@code heldInput}: its stdin is one the shim holds open (see {@link #start}), written again.
      */
-    Running adopt(String id, int pid, ContainerRecord.Monitor monitor, JsonFileLog log, Consumer<Exit> onExit)
-            throws IOException {
+    Running adopt(String id, int pid, ContainerRecord.Monitor monitor, boolean heldInput, JsonFileLog log,
+            Consumer<Exit> onExit) throws IOException {
         Path bundle = containers.resolve(id);
         ContainerOutput output = new ContainerOutput(log);
         Pidfd pidfd;
@@ -128,8 +131,11 @@ final class ContainerRunner {
         }
         FifoPump out = FifoPump.start(bundle.resolve("stdout"), ContainerOutput.STDOUT, output);
         FifoPump err = FifoPump.start(bundle.resolve("stderr"), ContainerOutput.STDERR, output);
-        // stdin is not reopened: its writer, the berthd that died, is gone, so the container saw its end
-        Running r = new Running(id, null, pid, monitor, output, List.of(out, err), new CompletableFuture<>(), null);
+        // An input the shim holds open (see start) is written again; one it did not hold ended
+        // when its writer, the berthd that died, went away, and is left so.
+        Path stdin = bundle.resolve("stdin");
+        ContainerInput input = heldInput && Files.exists(stdin) ? ContainerInput.open(stdin) : null;
+        Running r = new Running(id, null, pid, monitor, output, List.of(out, err), new CompletableFuture<>(), input);
         running.put(id, r);
         Thread.ofPlatform().daemon().name("monitor-" + id.substring(0, 12)).start(() -> {
             try (pidfd) {

@@ -114,7 +114,9 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             if (m != null && dev.berth.runtime.ProcInfo.alive(m.pid(), m.startTime())) {
                 try {
                     JsonFileLog log = JsonFileLog.open(store.dirOf(id).resolve(id + "-json.log"));
-                    runner.adopt(id, r.state().pid(), m, log, exit -> exited(id, exit));
+                    boolean heldInput = Boolean.TRUE.equals(r.config().openStdin())
+                            && !Boolean.TRUE.equals(r.config().stdinOnce());
+                    runner.adopt(id, r.state().pid(), m, heldInput, log, exit -> exited(id, exit));
                     continue;
                 } catch (IOException | RuntimeException e) {
                     System.getLogger(ContainerService.class.getName()).log(System.Logger.Level.WARNING,
@@ -589,6 +591,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 String id = r.id();
                 List<ContainerOutput.Sink> attached = pendingAttach.remove(id);
                 ContainerRunner.Running running = runner.start(id, spec, log, Boolean.TRUE.equals(r.config().openStdin()),
+                        Boolean.TRUE.equals(r.config().stdinOnce()),
                         output -> (attached == null ? List.<ContainerOutput.Sink>of() : attached).forEach(output::attach),
                         exit -> exited(id, exit));
                 CompletableFuture<ContainerRunner.Running> waiting = nextStart.remove(id);

@@ -37,7 +37,17 @@ public final class Create {
      * them may go away and come back without the container dying of SIGPIPE meanwhile.
      */
     public record Options(String id, Path bundle, Path pidFile, Path consoleSocket, boolean noPivot,
-            int preserveFds, boolean monitor, boolean waitOnFifo, boolean holdOutput) {}
+            int preserveFds, boolean monitor, boolean waitOnFifo, boolean holdOutput, boolean holdInput) {
+        /**
+         * Options whose stdin is not held. {@code holdInput} (with {@code holdOutput}) makes the
+         * shim hold a write end of its fifo stdin, for an input that its writer never closes on
+         * purpose: the container then reads no end of input when a daemon writing it goes away.
+         */
+        public Options(String id, Path bundle, Path pidFile, Path consoleSocket, boolean noPivot, int preserveFds,
+                boolean monitor, boolean waitOnFifo, boolean holdOutput) {
+            this(id, bundle, pidFile, consoleSocket, noPivot, preserveFds, monitor, waitOnFifo, holdOutput, false);
+        }
+    }
 
     private final RuntimeContext ctx;
 
@@ -121,7 +131,7 @@ public final class Create {
             Path exit = o.monitor() ? dir.resolve("exit") : null;
             PlanRequest req = new PlanRequest(spec, rootfs, fifo, exit, o.holdOutput(), o.consoleSocket(),
                     o.noPivot(), o.preserveFds(), seccomp == null ? null : seccomp.program(),
-                    seccomp == null ? 0 : seccomp.flags(), cgroupHost.mountsFor(cgroupPath));
+                    seccomp == null ? 0 : seccomp.flags(), cgroupHost.mountsFor(cgroupPath), o.holdInput());
             LaunchPlan plan;
             try {
                 plan = new SpecPlanner(host).plan(req, bundle);

@@ -15,6 +15,9 @@ import java.util.List;
  *                     when they are fifos, so that the process can go on writing while the
  *                     reader (a daemon that restarts) is away, and leaves its caller's session;
  *                     ignored when detached
+ * @param holdInput    with {@code holdOutput}: the shim also keeps a write end of its stdin open
+ *                     when it is a fifo, so that the process does not read an end of input
+ *                     while the writer (a daemon that restarts) is away
  * @param consoleSocket where to send the pty master, for {@code terminal: true}; null to let the
  *                     monitor own the terminal
  * @param seccomp      the compiled filter, or null for none
@@ -31,7 +34,15 @@ public record PlanRequest(
         int preserveFds,
         byte[] seccomp,
         int seccompFlags,
-        List<CgroupMount> cgroupMounts) {
+        List<CgroupMount> cgroupMounts,
+        boolean holdInput) {
+
+    /** A request whose stdin is not held (see {@code holdInput}). */
+    public PlanRequest(Spec spec, Path rootfs, Path execFifo, Path exitFile, boolean holdOutput, Path consoleSocket,
+            boolean noPivot, int preserveFds, byte[] seccomp, int seccompFlags, List<CgroupMount> cgroupMounts) {
+        this(spec, rootfs, execFifo, exitFile, holdOutput, consoleSocket, noPivot, preserveFds, seccomp, seccompFlags,
+                cgroupMounts, false);
+    }
 
     /** One cgroup hierarchy as the container should see it under {@code /sys/fs/cgroup}. */
     public record CgroupMount(String name, Path hostDir, String fstype, String options) {}

@@ -50,7 +50,8 @@ public final class SpecPlanner {
             // session, so that a signal to the caller's process group (Ctrl-C on a berthd in a
             // terminal) does not reach it either.
             b.add(new Step.Monitor(req.exitFile().toString(),
-                    req.holdOutput() ? Step.Monitor.HOLD_OUTPUT | Step.Monitor.SETSID : 0));
+                    (req.holdOutput() ? Step.Monitor.HOLD_OUTPUT | Step.Monitor.SETSID : 0)
+                            | (req.holdOutput() && req.holdInput() ? Step.Monitor.HOLD_INPUT : 0)));
         }
         for (String type : JOIN_ORDER) {
             for (var ns : namespaces) {

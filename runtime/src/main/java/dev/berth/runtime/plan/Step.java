@@ -34,15 +34,18 @@ public sealed interface Step {
         public String description() { return "connect to console socket " + path; }
     }
 
-    /** {@code flags} are those of PLAN.md's MONITOR row: {@link #SETSID}, {@link #HOLD_OUTPUT}. */
+    /** {@code flags} are those of PLAN.md's MONITOR row: {@link #SETSID}, {@link #HOLD_OUTPUT}, {@link #HOLD_INPUT}. */
     record Monitor(String exitFile, int flags) implements Step {
         public static final int SETSID = 1;
         /** Keep a read end of fifo stdout/stderr, so writers outlive their reader. */
         public static final int HOLD_OUTPUT = 2;
+        /** Keep a write end of a fifo stdin, so its reader does not see an end when the writer goes. */
+        public static final int HOLD_INPUT = 4;
 
         public String description() {
+            String held = (flags & HOLD_INPUT) != 0 ? "its input and output fifos" : "its output fifos";
             return (flags & HOLD_OUTPUT) != 0
-                    ? "become the container's monitor, holding its output fifos open"
+                    ? "become the container's monitor, holding " + held + " open"
                     : "become the container's monitor";
         }
     }
