@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * environment added over the container's, working directory, user (looked up in the
  * container's {@code /etc/passwd}) and, with {@code Privileged}, every capability berthd holds.
  * Events {@code exec_create}, {@code exec_start} and {@code exec_die} go out as dockerd sends them.
- * Finished instances stay inspectable until their container is removed or berthd stops.
+ * Ended instances stay inspectable until their container is removed (they are forgotten at a
+ * later create) or berthd stops; an exec does not survive a berthd restart.
  */
 public final class ExecService implements ExecBackend {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -48,6 +49,7 @@ public final class ExecService implements ExecBackend {
             throw ApiException.invalid("No exec command specified");
         }
         requireRunning(r);
+        forgetOrphans();
         String id = HexFormat.of().formatHex(bytes(32));
         ExecProcess exec = new ExecProcess(id, r.id(), request);
         execs.put(id, exec);
@@ -153,9 +155,10 @@ public final class ExecService implements ExecBackend {
         return ids.isEmpty() ? null : ids;
     }
 
-    /** Forgets the instances of a removed container. */
-    void forget(String containerId) {
-        execs.values().removeIf(e -> e.containerId().equals(containerId));
+    /** Forgets the ended instances of containers that are gone: nothing can inspect them through their container any more. */
+    private void forgetOrphans() {
+        execs.values().removeIf(e -> !e.running() && e.exitCode() != null
+                && containers.store().find(e.containerId()).isEmpty());
     }
 
     private ExecProcess.Lifecycle lifecycle() {
