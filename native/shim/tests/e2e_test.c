@@ -762,6 +762,52 @@ static void test_hold_output(void)
     }
 }
 
+/*
+ * MONITOR_HOLD_INPUT: with the shim's stdin a fifo whose writer has gone (a daemon that
+ * restarts), the container reads no end of input, and reads what the next writer sends.
+ * Without the flag the same read ends at once.
+ */
+static void test_hold_input(void)
+{
+    const char *fifo = in_tmp("in.fifo");
+    for (int hold = 1; hold >= 0; hold--) {
+        const char *t = hold ? "hold input" : "input not held";
+        char got[PATH_MAX], script[2 * PATH_MAX];
+        snprintf(got, sizeof got, "%s", in_tmp(hold ? "hold.got" : "nohold.got"));
+        snprintf(script, sizeof script, "read line; echo \"got:$line\" > %s", got);
+        unlink(fifo);
+        CHECK(mkfifo(fifo, 0600) == 0, "%s: mkfifo: %m", t);
+        int wr = open(fifo, O_RDWR | O_CLOEXEC); /* a writer first, so that the open for reading does not wait */
+        int rd = open(fifo, O_RDONLY | O_CLOEXEC);
+        struct pb b;
+        pb_init(&b);
+        pb_step(&b, OP_MONITOR), pb_str(&b, ""), pb_u32(&b, hold ? MONITOR_HOLD_INPUT : 0);
+        pb_step(&b, OP_CLONE), pb_u64(&b, 0);
+        pb_step(&b, OP_READY);
+        exec_sh(&b, script);
+        struct run r;
+        bool ok = spawn_in(&r, rd, -1, -1);
+        close(rd);
+        close(wr); /* the writer goes away before the container reads */
+        if (!ok)
+            return;
+        send_plan(&r, &b);
+        struct tmsg m;
+        if (pid_then_go(&r, NOARGS, t) && expect(&r, MSG_READY, &m, t)) {
+            if (hold) {
+                wr = open(fifo, O_WRONLY | O_CLOEXEC); /* the next writer: the shim's read end is there */
+                CHECK(write(wr, "again\n", 6) == 6, "%s: write: %m", t);
+                close(wr);
+            }
+            int st = exit_status(&r, t);
+            CHECK(st == 0, "%s: EXIT 0x%x", t, st);
+            const char *want = hold ? "got:again\n" : "got:\n";
+            CHECK(!strcmp(slurp(got), want), "%s: the container read '%s'", t, slurp(got));
+        }
+        done(&r);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -792,6 +838,7 @@ int main(int argc, char **argv)
     test_terminal_stdin();
     test_exec_fifo();
     test_hold_output();
+    test_hold_input();
     test_rss();
 
     /* Nothing of ours may be left: every container process was reaped by a shim or above. */
