@@ -109,13 +109,7 @@ class TtyIT {
 
     @Test
     void runItDetachesWithCtrlPCtrlQAndTheContainerRunsOn() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("script", "-qefc",
-                DockerCli.binary() + " run -it --network none --name kept busybox sh", "/dev/null")
-                .redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
-        pb.environment().put("DOCKER_HOST", "unix://" + daemon.socket);
-        pb.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
-        Process cli = pb.start();
+        Process cli = underScript("run -it --network none --name kept busybox sh");
         try {
             Output out = Output.of(cli.getInputStream());
             OutputStream keys = cli.getOutputStream();
@@ -131,6 +125,35 @@ class TtyIT {
             cli.destroyForcibly().waitFor();
         }
         assertThat(inspect("kept").at("/State/Running").asBoolean()).isTrue();
+    }
+
+    @Test
+    void execItGivesAnInteractiveShellWhoseExitCodePassesThrough() throws Exception {
+        docker.run("run", "-d", "--network", "none", "--name", "host", "busybox", "sleep", "1000").ok();
+        Process cli = underScript("exec -it host sh");
+        try {
+            Output out = Output.of(cli.getInputStream());
+            OutputStream keys = cli.getOutputStream();
+            assertThat(out.await("# ")).as(out.text()).isTrue();
+            keys.write("tty; echo hi-$((40+2)); exit 3\r".getBytes(StandardCharsets.US_ASCII));
+            keys.flush();
+            assertThat(cli.waitFor(20, TimeUnit.SECONDS)).as(out.text()).isTrue();
+            assertThat(out.await("hi-42")).as(out.text()).isTrue();
+            assertThat(out.text()).containsPattern("/dev/pts/\\d+\r\n");
+            assertThat(cli.exitValue()).as(out.text()).isEqualTo(3);
+        } finally {
+            cli.destroyForcibly().waitFor();
+        }
+    }
+
+    /** The docker CLI with {@code args} under script(1), which gives it a terminal. */
+    private static Process underScript(String args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("script", "-qefc", DockerCli.binary() + " " + args, "/dev/null")
+                .redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
+        pb.environment().put("DOCKER_HOST", "unix://" + daemon.socket);
+        pb.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
+        return pb.start();
     }
 
     @Test
