@@ -215,9 +215,10 @@ class ExecIT {
     @Test
     void execsAreAnnouncedAsEvents() throws Exception {
         Instant since = Instant.now().minusSeconds(1);
+        String id = inspect("box").get("Id").asText(); // by id: earlier tests' containers were called box too
         assertThat(docker.run("exec", "box", "sh", "-c", "exit 6").exit()).isEqualTo(6);
         String events = docker.run("events", "--since", Long.toString(since.getEpochSecond()), "--until",
-                Long.toString(Instant.now().getEpochSecond() + 1), "--filter", "container=box", "--format",
+                Long.toString(Instant.now().getEpochSecond() + 1), "--filter", "container=" + id, "--format",
                 "{{.Type}} {{.Action}} {{.Actor.Attributes.exitCode}} {{.Actor.Attributes.name}}").ok().out();
         assertThat(events.lines().filter(l -> l.contains("exec_")).toList()).containsExactly(
                 "container exec_create: sh -c exit 6 <no value> box",
