@@ -30,9 +30,20 @@ public record ContainerRecord(String id, String name, String created, String ima
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record State(String status, int pid, int exitCode, String error, String startedAt, String finishedAt,
-            boolean oomKilled, Monitor monitor) {
+            boolean oomKilled, Monitor monitor, int restartCount, boolean stoppedByUser) {
         /** Go's zero time, which Docker shows for a start or finish that never happened. */
         public static final String NEVER = "0001-01-01T00:00:00Z";
+
+        /**
+         * A state with no restarts counted and no stop by the user.
+         *
+         * @param restartCount  the restart policy's restarts since the user last started it ({@code RestartCount})
+         * @param stoppedByUser stopped or killed by the user, which holds back its restart policy
+         */
+        public State(String status, int pid, int exitCode, String error, String startedAt, String finishedAt,
+                boolean oomKilled, Monitor monitor) {
+            this(status, pid, exitCode, error, startedAt, finishedAt, oomKilled, monitor, 0, false);
+        }
 
         /** A container that was created and never started. */
         public static State created() {
@@ -41,7 +52,26 @@ public record ContainerRecord(String id, String name, String created, String ima
 
         /** A state that ended: not running, with the exit code and error given. */
         public State exited(int code, String why, String finished) {
-            return new State("exited", 0, code, why == null ? "" : why, startedAt, finished, oomKilled, null);
+            return new State("exited", 0, code, why == null ? "" : why, startedAt, finished, oomKilled, null,
+                    restartCount, stoppedByUser);
+        }
+
+        /** Ended, and to be started again by its restart policy: dockerd's {@code SetRestarting}. */
+        public State restarting() {
+            return new State("restarting", 0, exitCode, error, startedAt, finishedAt, oomKilled, null,
+                    restartCount + 1, false);
+        }
+
+        /** The same state, with the OOM killer's verdict on the run that ended. */
+        public State withOomKilled(boolean killed) {
+            return new State(status, pid, exitCode, error, startedAt, finishedAt, killed, monitor, restartCount,
+                    stoppedByUser);
+        }
+
+        /** The same state, marked as stopped (or not) by the user. */
+        public State withStoppedByUser(boolean stopped) {
+            return new State(status, pid, exitCode, error, startedAt, finishedAt, oomKilled, monitor, restartCount,
+                    stopped);
         }
 
         public boolean isRunning() {

@@ -6,11 +6,13 @@ import dev.berth.oci.runtime.OciJson;
 import dev.berth.oci.runtime.Spec;
 import dev.berth.runtime.ProcInfo;
 import dev.berth.runtime.RuntimeFailure;
+import dev.berth.runtime.container.Container;
 import dev.berth.runtime.container.Create;
 import dev.berth.runtime.container.Delete;
 import dev.berth.runtime.container.Kill;
 import dev.berth.runtime.container.Pause;
 import dev.berth.runtime.container.RuntimeContext;
+import dev.berth.runtime.container.Update;
 import dev.berth.runtime.shim.ShimException;
 import dev.berth.runtime.shim.ShimProcess;
 import java.io.IOException;
@@ -33,8 +35,15 @@ import java.util.function.Consumer;
  * {@link ContainerOutput}.
  */
 final class ContainerRunner {
-    /** What a run ended with: the wait status (as waitpid gives it) and, if it never ran, why. */
-    record Exit(int status, String error) {
+    /**
+     * What a run ended with: the wait status (as waitpid gives it), if it never ran, why, and
+     * whether the OOM killer killed a process of the container meanwhile.
+     */
+    record Exit(int status, String error, boolean oomKilled) {
+        Exit(int status, String error) {
+            this(status, error, false);
+        }
+
         /** The exit code as a shell reports it: the code, or 128 + the signal. */
         int code() {
             int signal = status & 0x7f;
@@ -150,7 +159,8 @@ final class ContainerRunner {
 
     /** The end of a container whose monitor ended while no berthd was there to see it. */
     Exit exitWhileAway(String id) {
-        Exit exit = Files.exists(runtime.store().dir(id).resolve("exit")) ? new Exit(exitFileStatus(id), null)
+        Exit exit = Files.exists(runtime.store().dir(id).resolve("exit"))
+                ? new Exit(exitFileStatus(id), null, oomKilled(id))
                 : new Exit(255 << 8, "its monitor ended while berthd was down, without recording the exit");
         cleanRuntimeState(id);
         forget(id);
@@ -180,10 +190,11 @@ final class ContainerRunner {
             r.input().close();
         }
         r.pumps().forEach(FifoPump::drainAndStop);
+        Exit ended = new Exit(exit.status(), exit.error(), oomKilled(r.id())); // before the cgroup goes
         cleanRuntimeState(r.id());
         running.remove(r.id());
         try {
-            onExit.accept(exit);
+            onExit.accept(ended);
         } finally {
             r.exit().complete(exit);
         }
@@ -249,6 +260,25 @@ final class ContainerRunner {
         } else {
             pause.resume(id);
         }
+    }
+
+    /** True if the OOM killer killed a process in the container's cgroup (which lives until the runtime's delete). */
+    private boolean oomKilled(String id) {
+        try {
+            return runtime.store().load(id).isPresent() && Container.load(runtime, id).cgroup().oomKills() > 0;
+        } catch (RuntimeFailure | IOException | RuntimeException e) {
+            return false; // no cgroup left to ask: nothing was seen
+        }
+    }
+
+    /** The runtime's view of a running container, whose cgroup top, stats and update use. */
+    Container runtimeContainer(String id) throws RuntimeFailure, IOException {
+        return Container.load(runtime, id);
+    }
+
+    /** Applies new limits to the running container's cgroup and the runtime's stored spec. */
+    void update(String id, dev.berth.oci.runtime.Linux.Resources resources) throws RuntimeFailure, IOException {
+        new Update(runtime).update(id, resources);
     }
 
     /** Removes the bundle directory of a container that no longer runs. */

@@ -77,6 +77,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     private final ContainerRunner runner;
     private final boolean bridgeDisabled;
     private volatile VolumeResolver volumes = VolumeResolver.none();
+    private final RestartSupervisor restarts = RestartSupervisor.onSystemClock();
 
     /**
      * @param bridgeDisabled {@code --bridge none}: a container without {@code --network} gets a
@@ -111,6 +112,10 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             }
             ContainerRecord.Monitor m = r.state().monitor();
             String id = r.id();
+            if (r.state().status().equals("restarting")) {
+                restarts.schedule(id, RestartBackoff.FIRST, () -> restartNow(id, true)); // the daemon went down mid-backoff
+                continue;
+            }
             if (m != null && dev.berth.runtime.ProcInfo.alive(m.pid(), m.startTime())) {
                 try {
                     JsonFileLog log = JsonFileLog.open(store.dirOf(id).resolve(id + "-json.log"));
@@ -124,6 +129,42 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 }
             }
             exited(id, runner.exitWhileAway(id));
+        }
+        for (ContainerRecord r : store.all()) {
+            ContainerRecord.State s = r.state();
+            if (!s.isRunning() && !s.startedAt().equals(ContainerRecord.State.NEVER) && RestartPolicy.of(
+                    r.hostConfig().restartPolicy()).atDaemonStart(s.exitCode(), s.stoppedByUser(), s.restartCount())) {
+                restarts.schedule(r.id(), java.time.Duration.ZERO, () -> restartNow(r.id(), false));
+            }
+        }
+    }
+
+    /** A pending restart is due: the container starts again unless a stop or a removal cancelled it first. */
+    private void restartNow(String id, boolean byPolicy) {
+        synchronized (lockOf(id)) {
+            if (!restarts.claim(id)) {
+                return;
+            }
+            try {
+                start(id, byPolicy);
+            } catch (ApiException e) {
+                System.getLogger(ContainerService.class.getName()).log(System.Logger.Level.WARNING,
+                        "restart container " + id + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The user stops or kills the container: its restart policy holds back on this exit, and a
+     * restart that was pending is cancelled, which ends the container at once (true).
+     */
+    private boolean stoppedByUser(String id) {
+        synchronized (lockOf(id)) {
+            ContainerRecord r = store.get(id);
+            boolean cancelled = restarts.cancel(id);
+            ContainerRecord.State s = r.state().withStoppedByUser(true);
+            store.save(r.withState(cancelled ? s.exited(s.exitCode(), s.error(), s.finishedAt()) : s));
+            return cancelled;
         }
     }
 
@@ -458,7 +499,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         Map<String, Object> state = new LinkedHashMap<>();
         ContainerRecord.State s = r.state();
         state.put("Status", s.status());
-        state.put("Running", s.status().equals("running") || s.status().equals("paused"));
+        state.put("Running", s.isRunning());
         state.put("Paused", s.status().equals("paused"));
         state.put("Restarting", s.status().equals("restarting"));
         state.put("OOMKilled", s.oomKilled());
@@ -483,7 +524,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         out.put("HostsPath", ownFiles ? dir.resolve("hosts").toString() : "");
         out.put("LogPath", "");
         out.put("Name", r.name());
-        out.put("RestartCount", 0);
+        out.put("RestartCount", s.restartCount());
         out.put("Driver", "overlay2");
         out.put("Platform", "linux");
         out.put("MountLabel", "");
@@ -551,20 +592,28 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
 
     @Override
     public void start(String nameOrId) {
+        start(nameOrId, false);
+    }
+
+    /** @param byPolicy started again by its restart policy: it counts on, and its backoff goes on growing */
+    private void start(String nameOrId, boolean byPolicy) {
         ContainerRecord r = store.get(nameOrId);
         try (StartTrace trace = StartTrace.begin()) {
-            start(r);
+            start(r, byPolicy);
             // each stage of the start by name, so that a slow one shows which cost grew (--debug)
             System.getLogger(ContainerService.class.getName()).log(System.Logger.Level.DEBUG,
                     () -> "start trace " + r.id().substring(0, 12) + ": " + trace.summary());
         }
     }
 
-    private void start(ContainerRecord r) {
+    private void start(ContainerRecord r, boolean byPolicy) {
         synchronized (lockOf(r.id())) {
             r = store.get(r.id());
-            if (r.state().isRunning()) {
+            if (r.state().isRunning() && !(byPolicy && r.state().status().equals("restarting"))) {
                 return; // dockerd answers 304: already started
+            }
+            if (!byPolicy) {
+                restarts.reset(r.id());
             }
             ImageService.ContainerBase base = images.containerBase(r.imageId());
             StartTrace.mark("resolve image");
@@ -599,7 +648,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                     waiting.complete(running);
                 }
                 ContainerRecord now = r.withState(new ContainerRecord.State("running", running.pid(), 0, "",
-                        Instant.now().toString(), ContainerRecord.State.NEVER, false, running.monitor()));
+                        Instant.now().toString(), ContainerRecord.State.NEVER, false, running.monitor(),
+                        byPolicy ? r.state().restartCount() : 0, false));
                 store.save(now);
                 StartTrace.mark("record running");
                 started = true;
@@ -657,6 +707,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     private void exited(String id, ContainerRunner.Exit exit) {
         ContainerRecord r;
         ContainerRecord now;
+        boolean restarting;
         // Under the container's lock: a process that ends at once can be reported before start
         // has recorded it as running, and start's record must not land on top of its end.
         synchronized (lockOf(id)) {
@@ -667,16 +718,27 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             r = found.get();
             unmountRootfs(r);
             runner.forget(id);
-            now = r.withState(r.state().exited(exit.code(), exit.error(), Instant.now().toString()));
+            ContainerRecord.State s = r.state().exited(exit.code(), exit.error(), Instant.now().toString())
+                    .withOomKilled(exit.oomKilled());
+            restarting = restarts.afterExit(id, RestartPolicy.of(r.hostConfig().restartPolicy()), exit.code(),
+                    s.stoppedByUser(), s.restartCount(), startedAt(s), () -> restartNow(id, true)).isPresent();
+            now = r.withState(restarting ? s.restarting() : s);
             volumes.mounted(id, false);
             store.save(now);
+        }
+        if (exit.oomKilled()) {
+            events.publish(EventType.CONTAINER, "oom", id, Map.of("name", now.shortName(), "image", now.image()));
         }
         events.publish(EventType.CONTAINER, "die", id, Map.of("name", now.shortName(), "image", now.image(),
                 "exitCode", Integer.toString(exit.code())));
         complete(exitWaiters, id, now);
-        if (Boolean.TRUE.equals(r.hostConfig().autoRemove())) {
+        if (!restarting && Boolean.TRUE.equals(r.hostConfig().autoRemove())) {
             remove(id, true, true);
         }
+    }
+
+    private static Instant startedAt(ContainerRecord.State s) {
+        return s.startedAt().equals(ContainerRecord.State.NEVER) ? null : Instant.parse(s.startedAt());
     }
 
     private void unmountRootfs(ContainerRecord r) {
@@ -699,6 +761,10 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                     + " is not running");
         }
         int number = Signals.parse(signal == null || signal.isEmpty() ? "KILL" : signal);
+        String stopSignal = r.config().stopSignal() != null ? r.config().stopSignal() : "TERM";
+        if ((number == 9 || number == Signals.parse(stopSignal)) && stoppedByUser(r.id())) {
+            return; // it was waiting to restart: that is cancelled, and nothing runs to be signalled
+        }
         try {
             runner.signal(r.id(), number);
         } catch (IOException e) {
@@ -711,6 +777,11 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     @Override
     public void stop(String nameOrId, String signal, Integer timeoutSeconds) {
         ContainerRecord r = store.get(nameOrId);
+        if (r.state().isRunning() && stoppedByUser(r.id())) {
+            events.publish(EventType.CONTAINER, "stop", r.id(), Map.of("name", r.shortName(), "image", r.image()));
+            return;
+        }
+        r = store.get(r.id());
         Optional<ContainerRunner.Running> running = runner.get(r.id());
         if (!r.state().isRunning() || running.isEmpty()) {
             return; // dockerd answers 304: already stopped
@@ -767,7 +838,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             }
             ContainerRecord.State s = r.state();
             store.save(r.withState(new ContainerRecord.State(paused ? "paused" : "running", s.pid(), s.exitCode(),
-                    s.error(), s.startedAt(), s.finishedAt(), s.oomKilled(), s.monitor())));
+                    s.error(), s.startedAt(), s.finishedAt(), s.oomKilled(), s.monitor(), s.restartCount(),
+                    s.stoppedByUser())));
         }
         events.publish(EventType.CONTAINER, paused ? "pause" : "unpause", r.id(),
                 Map.of("name", r.shortName(), "image", r.image()));
@@ -1004,6 +1076,9 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         if (r.state().isRunning() && !force) {
             throw ApiException.conflict("cannot remove container \"" + r.name() + "\": container is " + r.state().status()
                     + ": stop the container before removing or force remove");
+        }
+        synchronized (lockOf(r.id())) {
+            restarts.reset(r.id()); // a pending restart must not start what is being removed
         }
         Optional<ContainerRunner.Running> running = runner.get(r.id());
         if (running.isPresent()) {
