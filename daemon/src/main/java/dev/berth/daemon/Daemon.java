@@ -16,6 +16,7 @@ import dev.berth.daemon.api.container.ContainerRoutes;
 import dev.berth.daemon.container.ContainerArchive;
 import dev.berth.daemon.container.ContainerCommit;
 import dev.berth.daemon.api.exec.ExecRoutes;
+import dev.berth.daemon.api.container.RunningContainerRoutes;
 import dev.berth.daemon.container.ContainerService;
 import dev.berth.daemon.api.volume.VolumeRoutes;
 import dev.berth.daemon.volume.VolumeService;
@@ -160,7 +161,8 @@ public final class Daemon implements AutoCloseable {
                     new ContainerRoutes(containers), new VolumeRoutes(volumes),
                     new ArchiveRoutes(new ContainerArchive(containers, images::snapshots, events)),
                     new CommitRoutes(new ContainerCommit(containers, images, events)),
-                    new ExecRoutes(new ExecService(containers, events)));
+                    new ExecRoutes(new ExecService(containers, events)),
+                    new RunningContainerRoutes(containers.running()));
 
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("API-Version", ApiVersion.CURRENT.toString());

@@ -1026,6 +1026,11 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
     }
 
+    /** {@code top}, {@code stats} and {@code update}, on this service's records, runner and locks. */
+    public dev.berth.daemon.api.container.RunningContainerBackend running() {
+        return new RunningContainers(store, runner, host, this::lockOf);
+    }
+
     private Object lockOf(String id) {
         return locks.computeIfAbsent(id, k -> new Object());
     }
