@@ -221,6 +221,38 @@ class SuperviseIT {
         assertThat(Files.readString(memory.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(48L << 20));
     }
 
+    @Test
+    void jsonFileLogsRotateAndDockerLogsReadsAcrossTheFiles() throws Exception {
+        docker.run("run", "--network", "none", "--name", "chatty", "--log-opt", "max-size=1k",
+                "--log-opt", "max-file=2", "busybox", "sh", "-c",
+                "i=1; while [ $i -le 100 ]; do echo line $i; i=$((i+1)); done").ok();
+        String id = inspect("chatty").get("Id").asText();
+        Path log = Path.of(inspect("chatty").get("LogPath").asText());
+        assertThat(log.getFileName().toString()).isEqualTo(id + "-json.log");
+        assertThat(Files.size(log)).isLessThanOrEqualTo(1024);
+        assertThat(log.resolveSibling(id + "-json.log.1")).exists();
+        assertThat(log.resolveSibling(id + "-json.log.2")).doesNotExist();
+        List<String> lines = docker.run("logs", "chatty").ok().out().lines().toList();
+        assertThat(lines.getLast()).isEqualTo("line 100");
+        assertThat(lines.size()).isGreaterThan(Files.readAllLines(log).size()).isLessThan(100);
+        for (int i = 1; i < lines.size(); i++) { // in order, without a gap, across the two files
+            assertThat(lines.get(i)).isEqualTo("line " + (Integer.parseInt(lines.get(i - 1).substring(5)) + 1));
+        }
+        assertThat(docker.run("logs", "--tail", "2", "chatty").ok().out()).isEqualTo("line 99\nline 100\n");
+
+        docker.run("run", "-d", "--network", "none", "--name", "mute", "--log-driver", "none", "busybox", "echo",
+                "hi").ok();
+        DockerCli.Result none = docker.run("logs", "mute");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("configured logging driver does not support reading");
+
+        DockerCli.Result bad = docker.run("create", "--network", "none", "--log-driver", "syslog", "busybox", "true");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("logger: no log driver named 'syslog' is registered");
+        DockerCli.Result opt = docker.run("create", "--network", "none", "--log-opt", "max-size=huge", "busybox", "true");
+        assertThat(opt.err()).contains("invalid size: 'huge'");
+    }
+
     private static JsonNode await(String name, Predicate<JsonNode> condition) throws Exception {
         long deadline = System.nanoTime() + PATIENCE_MILLIS * 1_000_000;
         JsonNode c = inspect(name);

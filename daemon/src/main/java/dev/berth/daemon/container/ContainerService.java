@@ -118,7 +118,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             }
             if (m != null && dev.berth.runtime.ProcInfo.alive(m.pid(), m.startTime())) {
                 try {
-                    JsonFileLog log = JsonFileLog.open(store.dirOf(id).resolve(id + "-json.log"));
+                    JsonFileLog log = LogSettings.of(r.hostConfig().logConfig()).open(logFile(id));
                     boolean heldInput = Boolean.TRUE.equals(r.config().openStdin())
                             && !Boolean.TRUE.equals(r.config().stdinOnce());
                     runner.adopt(id, r.state().pid(), m, heldInput, log, exit -> exited(id, exit));
@@ -522,7 +522,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         out.put("ResolvConfPath", ownFiles ? dir.resolve("resolv.conf").toString() : "");
         out.put("HostnamePath", ownFiles ? dir.resolve("hostname").toString() : "");
         out.put("HostsPath", ownFiles ? dir.resolve("hosts").toString() : "");
-        out.put("LogPath", "");
+        out.put("LogPath", LogSettings.of(r.hostConfig().logConfig()).keepsLogs() ? logFile(r.id()).toString() : "");
         out.put("Name", r.name());
         out.put("RestartCount", s.restartCount());
         out.put("Driver", "overlay2");
@@ -636,7 +636,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                     throw ApiException.invalid(e.getMessage());
                 }
                 StartTrace.mark("generate spec");
-                log = JsonFileLog.open(dir.resolve(r.id() + "-json.log"));
+                log = LogSettings.of(r.hostConfig().logConfig()).open(logFile(r.id()));
                 String id = r.id();
                 List<ContainerOutput.Sink> attached = pendingAttach.remove(id);
                 ContainerRunner.Running running = runner.start(id, spec, log, Boolean.TRUE.equals(r.config().openStdin()),
@@ -979,6 +979,18 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         };
     }
 
+    /** {@code docker logs} of a container whose driver keeps nothing: dockerd's 501. */
+    @Override
+    public void checkLogsReadable(String nameOrId) {
+        if (!LogSettings.of(store.get(nameOrId).hostConfig().logConfig()).keepsLogs()) {
+            throw new ApiException(ErrorKind.NOT_IMPLEMENTED, "configured logging driver does not support reading");
+        }
+    }
+
+    private Path logFile(String id) {
+        return store.dirOf(id).resolve(id + "-json.log");
+    }
+
     @Override
     public void resize(String nameOrId, int height, int width) {
         ContainerRecord r = store.get(nameOrId);
@@ -991,7 +1003,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     @Override
     public void logs(String nameOrId, LogOptions options, AttachSink sink) throws IOException {
         ContainerRecord r = store.get(nameOrId);
-        Path file = store.dirOf(r.id()).resolve(r.id() + "-json.log");
+        Path file = logFile(r.id());
         List<JsonFileLog.Entry> entries = JsonFileLog.read(file);
         int from = options.tail() < 0 ? 0 : Math.max(0, entries.size() - options.tail());
         for (JsonFileLog.Entry e : entries.subList(from, entries.size())) {

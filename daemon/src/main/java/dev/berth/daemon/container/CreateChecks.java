@@ -20,6 +20,7 @@ public final class CreateChecks {
     public static void check(ContainerConfig config, HostConfig hc) {
         conflicts(config, hc);
         restartPolicy(hc.restartPolicy());
+        LogSettings.of(hc.logConfig());
         if (hc.isAutoRemove() && hc.restartPolicy() != null && !hc.restartPolicy().isNone()) {
             throw new InvalidContainerConfigException("can't create 'AutoRemove' container with restart policy");
         }

@@ -67,14 +67,15 @@ public record HostConfig(
         List<DeviceMapping> devices,
         List<String> deviceCgroupRules,
         List<Ulimit> ulimits,
-        Boolean init) {
+        Boolean init,
+        LogConfig logConfig) {
 
     /** A host config with every field absent (what a create request without one means). */
     public static HostConfig empty() {
         return new HostConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     public boolean isPrivileged() {
@@ -98,6 +99,11 @@ public record HostConfig(
             return name == null || name.isEmpty() || name.equals("no");
         }
     }
+
+    /** {@code --log-driver} and its {@code --log-opt}s ({@code max-size}, {@code max-file} for {@code json-file}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    public record LogConfig(String type, Map<String, String> config) {}
 
     /** {@code --device}: a host device node (or a directory of them) and its cgroup access ({@code rwm}). */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,11 @@ import java.util.List;
  * {@code containers/<id>/<id>-json.log}, {@code {"log":"hi\n","stream":"stdout","time":"…"}},
  * so that tools that read Docker's log files read Berth's. A line is one entry; output without a
  * newline (a prompt, the end of a stream) is an entry of its own, as dockerd writes it.
+ *
+ * <p>With a {@code max-size}, an entry that would take the file past it first rotates the file:
+ * {@code <id>-json.log} becomes {@code <id>-json.log.1}, {@code .1} becomes {@code .2}, and so on
+ * up to {@code max-file - 1} rotated files, the oldest dropped; with {@code max-file} 1 the file
+ * starts again empty. {@link #read} reads the rotated files, oldest first, before the current one.
  */
 public final class JsonFileLog implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
@@ -31,17 +37,36 @@ public final class JsonFileLog implements AutoCloseable {
     public record Entry(int stream, Instant time, byte[] data) {}
 
     private final Path file;
-    private final FileChannel channel;
+    private final long maxSize;
+    private final int maxFiles;
+    private FileChannel channel;
+    private long size;
 
-    private JsonFileLog(Path file, FileChannel channel) {
+    private JsonFileLog(Path file, FileChannel channel, long maxSize, int maxFiles) throws IOException {
         this.file = file;
         this.channel = channel;
+        this.maxSize = maxSize;
+        this.maxFiles = maxFiles;
+        this.size = channel == null ? 0 : channel.size();
     }
 
-    /** Opens {@code file} for appending, creating it. */
+    /** Opens {@code file} for appending, creating it, never rotated. */
     public static JsonFileLog open(Path file) throws IOException {
-        return new JsonFileLog(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND));
+        return open(file, 0, 1);
+    }
+
+    /** Opens {@code file} for appending, rotated at {@code maxSize} bytes (0: never) into {@code maxFiles} files in all. */
+    public static JsonFileLog open(Path file, long maxSize, int maxFiles) throws IOException {
+        return new JsonFileLog(file, append(file), maxSize, Math.max(1, maxFiles));
+    }
+
+    /** The {@code none} driver's: takes every entry and keeps none. */
+    public static JsonFileLog discarding(Path file) throws IOException {
+        return new JsonFileLog(file, null, 0, 1);
+    }
+
+    private static FileChannel append(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
     public Path file() {
@@ -50,6 +75,9 @@ public final class JsonFileLog implements AutoCloseable {
 
     /** Appends one entry of {@code stream} (1 stdout, 2 stderr). */
     public synchronized void write(int stream, Instant time, byte[] data, int offset, int length) {
+        if (channel == null) {
+            return;
+        }
         ByteArrayOutputStream line = new ByteArrayOutputStream(length + 96);
         try (JsonGenerator g = JSON.createGenerator(line)) {
             g.writeStartObject();
@@ -62,6 +90,10 @@ public final class JsonFileLog implements AutoCloseable {
         }
         line.write('\n');
         try {
+            if (maxSize > 0 && size > 0 && size + line.size() > maxSize) {
+                rotate();
+            }
+            size += line.size();
             ByteBuffer buffer = ByteBuffer.wrap(line.toByteArray());
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -71,8 +103,33 @@ public final class JsonFileLog implements AutoCloseable {
         }
     }
 
+    /** Shifts the rotated files up by one, dropping what passes {@code maxFiles}, and starts an empty file. */
+    private void rotate() throws IOException {
+        channel.close();
+        if (maxFiles == 1) {
+            Files.newByteChannel(file, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE).close();
+        } else {
+            Files.deleteIfExists(rotated(file, maxFiles - 1));
+            for (int i = maxFiles - 2; i >= 1; i--) {
+                if (Files.exists(rotated(file, i))) {
+                    Files.move(rotated(file, i), rotated(file, i + 1), StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            Files.move(file, rotated(file, 1), StandardCopyOption.ATOMIC_MOVE);
+        }
+        channel = append(file);
+        size = 0;
+    }
+
+    private static Path rotated(Path file, int n) {
+        return file.resolveSibling(file.getFileName() + "." + n);
+    }
+
     @Override
     public synchronized void close() {
+        if (channel == null) {
+            return;
+        }
         try {
             channel.close();
         } catch (IOException ignored) {
@@ -80,14 +137,29 @@ public final class JsonFileLog implements AutoCloseable {
         }
     }
 
-    /** Every entry of {@code file}, oldest first; a torn last line (a crash mid-write) is skipped. */
+    /**
+     * Every entry of {@code file} and of its rotated files, oldest first; a torn line (a crash
+     * mid-write) is skipped.
+     */
     public static List<Entry> read(Path file) throws IOException {
+        int oldest = 0;
+        while (Files.exists(rotated(file, oldest + 1))) {
+            oldest++;
+        }
         List<Entry> out = new ArrayList<>();
+        for (int i = oldest; i >= 1; i--) {
+            readOne(rotated(file, i), out);
+        }
+        readOne(file, out);
+        return out;
+    }
+
+    private static void readOne(Path file, List<Entry> out) throws IOException {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            return out;
+            return; // rotated away meanwhile, or never written
         }
         for (String line : lines) {
             try (JsonParser p = JSON.createParser(line)) {
@@ -115,6 +187,5 @@ public final class JsonFileLog implements AutoCloseable {
                 // a torn line: what a crash mid-append leaves
             }
         }
-        return out;
     }
 }

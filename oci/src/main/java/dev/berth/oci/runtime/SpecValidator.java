@@ -68,7 +68,28 @@ public final class SpecValidator {
      * failure from deep inside the container's start.
      */
     public static void validateArgs0(Spec spec, Path rootfs) throws InvalidSpecException {
+        if (boundOver(spec)) {
+            return; // a bind mount puts it there (docker run --init's /sbin/docker-init): the rootfs cannot show it yet
+        }
         ExecutableLookup.check(spec.process(), rootfs);
+    }
+
+    /** True if {@code process.args[0]} is the destination of a bind mount whose host source is an executable file. */
+    private static boolean boundOver(Spec spec) {
+        if (spec.process() == null || spec.process().args() == null || spec.process().args().isEmpty()
+                || spec.mounts() == null) {
+            return false;
+        }
+        String name = spec.process().args().getFirst();
+        for (Spec.Mount m : spec.mounts()) {
+            boolean bind = "bind".equals(m.type()) || m.optionsOrEmpty().contains("bind")
+                    || m.optionsOrEmpty().contains("rbind");
+            if (bind && name.equals(m.destination()) && m.source() != null) {
+                Path source = Path.of(m.source());
+                return Files.isRegularFile(source) && Files.isExecutable(source);
+            }
+        }
+        return false;
     }
 
     private static void version(String version) throws InvalidSpecException {

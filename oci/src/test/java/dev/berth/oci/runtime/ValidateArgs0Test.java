@@ -121,6 +121,18 @@ class ValidateArgs0Test {
     }
 
     @Test
+    void acceptsAnExecutableThatABindMountPutsThere() throws Exception {
+        // docker run --init: the host's tini is bound at /sbin/docker-init, which the image lacks
+        Path tini = tmp.resolve("tini");
+        Files.writeString(tini, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(tini, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String mount = "[{\"destination\": \"/sbin/docker-init\", \"type\": \"bind\", \"source\": \"" + tini
+                + "\", \"options\": [\"bind\", \"ro\"]}]";
+        assertAccepted("[\"/sbin/docker-init\", \"--\", \"sh\"]", null, "/mounts", mount);
+        assertRejected("[\"/sbin/docker-init\"]", null, "process.args[0]: \"/sbin/docker-init\" does not exist in the rootfs");
+    }
+
+    @Test
     void reportsEmptyArgs() {
         assertRejected("[]", null, "process.args: must not be empty");
     }

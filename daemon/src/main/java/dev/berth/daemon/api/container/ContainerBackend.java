@@ -28,6 +28,9 @@ public interface ContainerBackend {
     /** {@code DELETE /containers/{id}?force=…&v=…}. */
     void remove(String nameOrId, boolean force, boolean volumes);
 
+    /** Refuses {@code docker logs} before any byte goes out, for a container whose log driver keeps nothing. */
+    default void checkLogsReadable(String nameOrId) {}
+
     /** {@code POST /containers/{id}/start}; a running container is left as it is. */
     void start(String nameOrId);
 

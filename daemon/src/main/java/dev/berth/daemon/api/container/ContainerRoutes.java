@@ -208,6 +208,7 @@ public final class ContainerRoutes implements RouteTable {
             throw ApiException.invalid("Bad parameters: you must choose at least one stream");
         }
         boolean tty = backend.tty(name);
+        backend.checkLogsReadable(name);
         String tail = request.query("tail");
         int lines = tail == null || tail.isEmpty() || tail.equals("all") ? -1 : parseInt("tail", tail);
         ContainerBackend.LogOptions options = new ContainerBackend.LogOptions(stdout, stderr,
