@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
 import dev.berth.daemon.testing.BusyboxImage;
 import dev.berth.daemon.testing.DockerCli;
+import dev.berth.daemon.testing.RawHttp;
 import dev.berth.daemon.testing.RequiresDockerCli;
 import dev.berth.linux.MountInfo;
 import dev.berth.linux.testing.RequiresRoot;
@@ -184,6 +185,30 @@ class SuperviseIT {
         assertThat(columns[1]).matches("\\d+\\.\\d\\d%");
         assertThat(columns[2]).matches("[0-9.]+(B|[KMG]iB) / [0-9.]+(B|[KMG]iB)");
         assertThat(columns[3]).isEqualTo("1");
+
+        JsonNode oneShot = RawHttp.call(daemon.socket, "GET", "/containers/napper/stats?stream=false&one-shot=true")
+                .json();
+        assertThat(oneShot.get("name").asText()).isEqualTo("/napper");
+        assertThat(oneShot.at("/memory_stats/usage").asLong()).isPositive();
+        assertThat(oneShot.at("/pids_stats/current").asInt()).isEqualTo(1);
+        assertThat(oneShot.has("networks")).as("--network none has no interfaces to count").isFalse();
+
+        // the stream: a sample a second, each with the one before as its precpu_stats, until the client goes
+        try (RawHttp http = RawHttp.connect(daemon.socket)) {
+            http.sendHead("GET", "/containers/napper/stats", -1);
+            assertThat(http.readHead().status()).isEqualTo(200);
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            while (body.toString().split("\n").length < 2 || !body.toString().endsWith("\n")) {
+                byte[] chunk = http.readChunk(RawHttp.TIMEOUT);
+                assertThat(chunk).as("the stream ended early").isNotNull();
+                body.write(chunk);
+            }
+            String[] samples = body.toString().split("\n");
+            JsonNode first = JSON.readTree(samples[0]);
+            JsonNode second = JSON.readTree(samples[1]);
+            assertThat(second.get("precpu_stats")).isEqualTo(first.get("cpu_stats"));
+            assertThat(second.get("preread").asText()).isEqualTo(first.get("read").asText());
+        }
 
         docker.run("stop", "-t", "1", "napper").ok();
         DockerCli.Result stopped = docker.run("top", "napper");
