@@ -36,6 +36,15 @@
  * {@code export}, {@code diff}), which resolves paths through a {@link ContainerView} of the root
  * filesystem and its binds; {@link ContainerCommit} makes the writable layer an image.
  *
+ * <p>While a container runs, each concern has a class of its own beside the lifecycle:
+ *
+ * <pre>
+ *   RestartPolicy, RestartBackoff   whether an ended container starts again, and after how long
+ *   RestartSupervisor               the pending restarts, which stop and rm cancel
+ *   LogSettings, JsonFileLog        json-file (max-size, max-file rotation) or none
+ *   RunningContainers               top (ContainerTop), stats (StatsSample), update (ContainerUpdate)
+ * </pre>
+ *
  * <p>Bad input is refused with an {@link InvalidContainerConfigException} whose message is one
  * line in dockerd's words; the API answers it with 400.
  */

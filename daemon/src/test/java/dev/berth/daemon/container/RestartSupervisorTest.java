@@ -89,6 +89,20 @@ class RestartSupervisorTest {
     }
 
     @Test
+    void aRecordWrittenBeforeRestartPoliciesReadsWithNoRestartsAndNoStopByTheUser() throws Exception {
+        ContainerRecord.State s = dev.berth.daemon.http.Json.MAPPER.readValue("""
+                {"Status":"exited","Pid":0,"ExitCode":1,"Error":"","StartedAt":"2026-01-01T00:00:00Z",
+                 "FinishedAt":"2026-01-01T00:00:01Z","OOMKilled":false}""", ContainerRecord.State.class);
+        assertThat(s.restartCount()).isZero();
+        assertThat(s.stoppedByUser()).isFalse();
+        ContainerRecord.State restarting = s.restarting();
+        assertThat(restarting.status()).isEqualTo("restarting");
+        assertThat(restarting.restartCount()).isEqualTo(1);
+        assertThat(restarting.isRunning()).as("dockerd counts a restarting container as running").isTrue();
+        assertThat(restarting.withStoppedByUser(true).exited(1, "", "x").stoppedByUser()).isTrue();
+    }
+
+    @Test
     void noRestartSchedulesNothing() {
         assertThat(supervisor.afterExit("c", policy("on-failure", 1), 1, false, 1, T0, () -> {})).isEqualTo(Optional.empty());
         assertThat(timer.tasks).isEmpty();
