@@ -17,23 +17,17 @@ import dev.berth.image.store.ImageUsers;
 import dev.berth.linux.MountInfo;
 import dev.berth.oci.image.Digest;
 import dev.berth.oci.runtime.InvalidSpecException;
-import dev.berth.oci.runtime.RootfsPath;
 import dev.berth.oci.runtime.Spec;
 import dev.berth.runtime.RuntimeFailure;
 import dev.berth.runtime.StartTrace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,9 +39,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The daemon's containers: create, list, inspect, rename and remove, as the Container routes
@@ -65,11 +56,6 @@ import java.util.regex.PatternSyntaxException;
  * that asks for it (no {@code --network}) is refused with a message that says what to use.
  */
 public final class ContainerService implements ContainerBackend, ContainerPids, ImageUsers {
-    static final Set<String> LIST_FILTERS = Set.of("status", "name", "id", "label", "ancestor", "exited", "before",
-            "since");
-    private static final Set<String> STATUSES = Set.of("created", "restarting", "running", "removing", "paused",
-            "exited", "dead");
-
     private final ContainerStore store;
     private final ImageService images;
     private final EventBus events;
@@ -78,6 +64,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     private final boolean bridgeDisabled;
     private volatile VolumeResolver volumes = VolumeResolver.none();
     private final RestartSupervisor restarts = RestartSupervisor.onSystemClock();
+    private final ContainerListing listing;
+    private final ContainerInspection inspection;
 
     /**
      * @param bridgeDisabled {@code --bridge none}: a container without {@code --network} gets a
@@ -91,6 +79,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         this.events = events;
         this.host = host;
         this.runner = new ContainerRunner(execRoot);
+        this.listing = new ContainerListing(store);
+        this.inspection = new ContainerInspection(store, images::snapshots, () -> volumes, () -> execIds);
         settleAfterRestart();
     }
 
@@ -292,14 +282,14 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     private void validateSpec(String id, ImageService.ContainerBase base, CreateRequest request, List<Mount> mounts,
             Path dir, String workingDir) throws IOException {
         Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
-        NetworkFiles files = networkFiles(id, request, dir);
+        NetworkFiles files = NetworkFiles.write(id, request, dir, host.hostname());
         try {
             Mounter.mountAll(mounts, rootfs);
         } catch (ImageException e) {
             throw new ApiException(ErrorKind.INTERNAL, "mount the root filesystem of " + id + ": " + e.getMessage(), e);
         }
         try {
-            makeWorkingDir(rootfs, workingDir);
+            WorkingDirectory.make(rootfs, workingDir);
             new SpecGenerator(host, volumes, this).generate(id, base.config(), request, rootfs, files);
         } catch (InvalidContainerConfigException e) {
             throw ApiException.invalid(e.getMessage());
@@ -312,260 +302,17 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
     }
 
-    /**
-     * Makes the working directory in the container's own layer if the image lacks it, owned by
-     * root with mode 0755, as dockerd does at create. Nothing runs in the container yet, so the
-     * path resolved within the root stays what it names.
-     */
-    private static void makeWorkingDir(Path rootfs, String workingDir) throws IOException {
-        if (workingDir == null || workingDir.isEmpty()) {
-            return;
-        }
-        Path target = RootfsPath.resolve(rootfs, workingDir);
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw ApiException.invalid("Cannot mkdir: " + workingDir + " is not a directory");
-        }
-        Path made = rootfs;
-        for (Path part : rootfs.relativize(target)) {
-            made = made.resolve(part);
-            if (!Files.isDirectory(made, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    Files.createDirectory(made, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-                } catch (FileAlreadyExistsException e) {
-                    throw ApiException.invalid("Cannot mkdir: " + workingDir + " is not a directory");
-                }
-            }
-        }
-    }
-
-    /** hostname, hosts and resolv.conf in the container's directory, as dockerd writes them for its network. */
-    private NetworkFiles networkFiles(String id, CreateRequest request, Path dir) throws IOException {
-        String mode = request.hostConfig().networkMode() == null ? "" : request.hostConfig().networkMode();
-        if (mode.startsWith("container:")) {
-            return NetworkFiles.none(); // the other container's, joined with its namespace (at start)
-        }
-        boolean hostNetwork = mode.equals("host");
-        String configured = request.config().hostname();
-        String hostname = configured != null && !configured.isEmpty() ? configured
-                : hostNetwork ? host.hostname() : id.substring(0, 12);
-        Path hostnameFile = dir.resolve("hostname");
-        Files.writeString(hostnameFile, hostname + "\n");
-        Path hosts = dir.resolve("hosts");
-        Path hostHosts = Path.of("/etc/hosts");
-        if (hostNetwork && Files.isReadable(hostHosts)) {
-            Files.copy(hostHosts, hosts, StandardCopyOption.REPLACE_EXISTING);
-        } else {
-            Files.writeString(hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                    + "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
-        }
-        Path resolv = dir.resolve("resolv.conf");
-        Path hostResolv = Path.of("/etc/resolv.conf");
-        Files.write(resolv, Files.isReadable(hostResolv) ? Files.readAllBytes(hostResolv) : new byte[0]);
-        return new NetworkFiles(hostnameFile, hosts, resolv);
-    }
-
     // ---- reading
 
     @Override
     public List<ContainerSummary> list(boolean all, int limit, Filters filters) {
-        filters.validate(LIST_FILTERS);
-        for (String status : List.copyOf(filters.get("status"))) {
-            if (!STATUSES.contains(status)) {
-                throw ApiException.invalid("invalid filter 'status=" + status + "'");
-            }
-        }
-        Predicate<ContainerRecord> keep = matcher(filters);
-        List<ContainerSummary> out = new ArrayList<>();
-        boolean anyStatus = !List.copyOf(filters.get("status")).isEmpty();
-        for (ContainerRecord r : store.all()) {
-            if (!all && !anyStatus && !r.state().isRunning()) {
-                continue;
-            }
-            if (keep.test(r)) {
-                out.add(summary(r));
-                if (limit > 0 && out.size() == limit) {
-                    break;
-                }
-            }
-        }
-        return out;
-    }
-
-    private Predicate<ContainerRecord> matcher(Filters filters) {
-        List<String> statuses = List.copyOf(filters.get("status"));
-        List<String> names = List.copyOf(filters.get("name"));
-        List<String> ids = List.copyOf(filters.get("id"));
-        List<String> labels = List.copyOf(filters.get("label"));
-        List<String> ancestors = List.copyOf(filters.get("ancestor"));
-        List<String> exited = List.copyOf(filters.get("exited"));
-        Instant before = List.copyOf(filters.get("before")).isEmpty() ? null
-                : Instant.parse(store.get(List.copyOf(filters.get("before")).getFirst()).created());
-        Instant since = List.copyOf(filters.get("since")).isEmpty() ? null
-                : Instant.parse(store.get(List.copyOf(filters.get("since")).getFirst()).created());
-        return r -> (statuses.isEmpty() || statuses.contains(r.state().status()))
-                && (names.isEmpty() || names.stream().anyMatch(n -> matchesName(r.shortName(), n)))
-                && (ids.isEmpty() || ids.stream().anyMatch(i -> r.id().startsWith(i)))
-                && (labels.isEmpty() || labels.stream().allMatch(l -> hasLabel(r, l)))
-                && (ancestors.isEmpty() || ancestors.stream().anyMatch(a -> a.equals(r.image()) || a.equals(r.imageId())
-                        || r.imageId().startsWith("sha256:" + a)))
-                && (exited.isEmpty() || r.state().status().equals("exited")
-                        && exited.contains(Integer.toString(r.state().exitCode())))
-                && (before == null || Instant.parse(r.created()).isBefore(before))
-                && (since == null || Instant.parse(r.created()).isAfter(since));
-    }
-
-    /** Docker matches names as a regular expression, unanchored, against the name with and without its slash. */
-    private static boolean matchesName(String name, String pattern) {
-        try {
-            Pattern p = Pattern.compile(pattern);
-            return p.matcher(name).find() || p.matcher("/" + name).find();
-        } catch (PatternSyntaxException e) {
-            throw ApiException.invalid("invalid filter 'name=" + pattern + "': " + e.getDescription());
-        }
-    }
-
-    private static boolean hasLabel(ContainerRecord r, String filter) {
-        Map<String, String> labels = r.config().labels() == null ? Map.of() : r.config().labels();
-        int eq = filter.indexOf('=');
-        return eq < 0 ? labels.containsKey(filter) : filter.substring(eq + 1).equals(labels.get(filter.substring(0, eq)));
-    }
-
-    private static ContainerSummary summary(ContainerRecord r) {
-        String network = r.hostConfig().networkMode() == null || r.hostConfig().networkMode().isEmpty() ? "default"
-                : r.hostConfig().networkMode();
-        StringBuilder command = new StringBuilder(r.path());
-        for (String arg : r.args()) {
-            command.append(' ').append(arg);
-        }
-        return new ContainerSummary(r.id(), List.of(r.name()), r.image(), r.imageId(), command.toString(),
-                Instant.parse(r.created()).getEpochSecond(), List.of(),
-                r.config().labels() == null ? Map.of() : r.config().labels(), r.state().status(), status(r.state()),
-                Map.of("NetworkMode", network), Map.of("Networks", Map.of()), List.of());
-    }
-
-    /** {@code docker ps}'s STATUS column, in dockerd's words. */
-    static String status(ContainerRecord.State s) {
-        return switch (s.status()) {
-            case "created" -> "Created";
-            case "running" -> "Up " + ago(s.startedAt());
-            case "paused" -> "Up " + ago(s.startedAt()) + " (Paused)";
-            case "restarting" -> "Restarting (" + s.exitCode() + ") " + ago(s.finishedAt()) + " ago";
-            case "exited" -> "Exited (" + s.exitCode() + ") " + ago(s.finishedAt()) + " ago";
-            case "removing" -> "Removal In Progress";
-            default -> "Dead";
-        };
-    }
-
-    /** Go's {@code units.HumanDuration}, as dockerd uses it for the status column. */
-    static String ago(String since) {
-        if (since == null || since.equals(ContainerRecord.State.NEVER)) {
-            return "Less than a second";
-        }
-        long seconds = Duration.between(Instant.parse(since), Instant.now()).toSeconds();
-        if (seconds < 1) {
-            return "Less than a second";
-        } else if (seconds == 1) {
-            return "1 second";
-        } else if (seconds < 60) {
-            return seconds + " seconds";
-        }
-        long minutes = seconds / 60;
-        if (minutes == 1) {
-            return "About a minute";
-        } else if (minutes < 60) {
-            return minutes + " minutes";
-        }
-        long hours = Math.round(seconds / 3600.0);
-        if (hours == 1) {
-            return "About an hour";
-        } else if (hours < 48) {
-            return hours + " hours";
-        } else if (hours < 24 * 7 * 2) {
-            return hours / 24 + " days";
-        } else if (hours < 24 * 30 * 2) {
-            return hours / 24 / 7 + " weeks";
-        } else if (hours < 24 * 365 * 2) {
-            return hours / 24 / 30 + " months";
-        }
-        return hours / 24 / 365 + " years";
+        return listing.list(all, limit, filters);
     }
 
     @Override
     public Map<String, Object> inspect(String nameOrId) {
-        ContainerRecord r = store.get(nameOrId);
-        Map<String, Object> state = new LinkedHashMap<>();
-        ContainerRecord.State s = r.state();
-        state.put("Status", s.status());
-        state.put("Running", s.isRunning());
-        state.put("Paused", s.status().equals("paused"));
-        state.put("Restarting", s.status().equals("restarting"));
-        state.put("OOMKilled", s.oomKilled());
-        state.put("Dead", s.status().equals("dead"));
-        state.put("Pid", s.pid());
-        state.put("ExitCode", s.exitCode());
-        state.put("Error", s.error() == null ? "" : s.error());
-        state.put("StartedAt", s.startedAt());
-        state.put("FinishedAt", s.finishedAt());
-
-        Path dir = store.dirOf(r.id());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Id", r.id());
-        out.put("Created", r.created());
-        out.put("Path", r.path());
-        out.put("Args", r.args());
-        out.put("State", state);
-        out.put("Image", r.imageId());
-        boolean ownFiles = r.hostConfig().networkMode() == null || !r.hostConfig().networkMode().startsWith("container:");
-        out.put("ResolvConfPath", ownFiles ? dir.resolve("resolv.conf").toString() : "");
-        out.put("HostnamePath", ownFiles ? dir.resolve("hostname").toString() : "");
-        out.put("HostsPath", ownFiles ? dir.resolve("hosts").toString() : "");
-        out.put("LogPath", LogSettings.of(r.hostConfig().logConfig()).keepsLogs() ? logFile(r.id()).toString() : "");
-        out.put("Name", r.name());
-        out.put("RestartCount", s.restartCount());
-        out.put("Driver", "overlay2");
-        out.put("Platform", "linux");
-        out.put("MountLabel", "");
-        out.put("ProcessLabel", "");
-        out.put("AppArmorProfile", "");
-        out.put("ExecIDs", execIds.apply(r.id()));
-        out.put("HostConfig", r.hostConfig());
-        out.put("GraphDriver", graphDriver(r, dir));
-        out.put("Mounts", volumes.mountsOf(r.id()));
-        out.put("Config", r.config());
-        Map<String, Object> network = new LinkedHashMap<>();
-        network.put("Bridge", "");
-        network.put("SandboxID", "");
-        network.put("SandboxKey", "");
-        network.put("Ports", Map.of());
-        network.put("Networks", Map.of());
-        out.put("NetworkSettings", network);
-        return out;
+        return inspection.inspect(nameOrId);
     }
-
-    /** overlay2's four directories, as {@code docker inspect} shows them. */
-    private Map<String, Object> graphDriver(ContainerRecord r, Path dir) {
-        Map<String, String> data = new LinkedHashMap<>();
-        try {
-            List<Mount> mounts = images.snapshots().mounts(r.snapshot());
-            Mount m = mounts.getFirst();
-            if (m.type().equals("overlay")) {
-                data.put("LowerDir", String.join(":", m.lowerDirs()));
-                data.put("MergedDir", dir.resolve("rootfs").toString());
-                data.put("UpperDir", m.option("upperdir").orElse(""));
-                data.put("WorkDir", m.option("workdir").orElse(""));
-            } else {
-                data.put("MergedDir", dir.resolve("rootfs").toString());
-                data.put("UpperDir", m.source());
-            }
-        } catch (ImageException e) {
-            // no layer (a daemon that crashed while removing): nothing to show, as dockerd
-        }
-        return Map.of("Name", "overlay2", "Data", data);
-    }
-
 
     // ---- hooks for ExecService, which runs processes in this service's containers
 
@@ -631,7 +378,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 Spec spec;
                 try {
                     spec = new SpecGenerator(host, volumes, this)
-                            .generate(r.id(), base.config(), request, rootfs, networkFiles(r.id(), request, dir));
+                            .generate(r.id(), base.config(), request, rootfs, NetworkFiles.write(r.id(), request, dir, host.hostname()));
                 } catch (InvalidContainerConfigException e) {
                     throw ApiException.invalid(e.getMessage());
                 }
@@ -861,8 +608,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         filters.validate(Set.of("label", "label!"));
         List<String> removed = new ArrayList<>();
         for (ContainerRecord r : store.all()) {
-            if (!r.state().isRunning() && filters.get("label").stream().allMatch(l -> hasLabel(r, l))
-                    && filters.get("label!").stream().noneMatch(l -> hasLabel(r, l))) {
+            if (!r.state().isRunning() && filters.get("label").stream().allMatch(l -> ContainerListing.hasLabel(r, l))
+                    && filters.get("label!").stream().noneMatch(l -> ContainerListing.hasLabel(r, l))) {
                 try {
                     remove(r.id(), false, false);
                     removed.add(r.id());
@@ -988,7 +735,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     }
 
     private Path logFile(String id) {
-        return store.dirOf(id).resolve(id + "-json.log");
+        return store.logFile(id);
     }
 
     @Override

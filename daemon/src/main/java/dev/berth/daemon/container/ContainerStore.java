@@ -83,6 +83,11 @@ public final class ContainerStore {
         return dir.resolve(id);
     }
 
+    /** The json-file log of container {@code id} (rotated files add {@code .1}, {@code .2}, ...). */
+    public Path logFile(String id) {
+        return dirOf(id).resolve(id + "-json.log");
+    }
+
     /**
      * Checks {@code name} (with or without its slash) as dockerd does and reserves it for
      * {@code id}; returns it with the slash. 400 for a malformed name, 409 for one in use.

@@ -1,6 +1,9 @@
 package dev.berth.daemon.container;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * The host files the daemon writes for a container and binds over {@code /etc/hostname},
@@ -10,5 +13,31 @@ import java.nio.file.Path;
 public record NetworkFiles(Path hostname, Path hosts, Path resolvConf) {
     public static NetworkFiles none() {
         return new NetworkFiles(null, null, null);
+    }
+
+    /** hostname, hosts and resolv.conf in the container's directory, as dockerd writes them for its network. */
+    static NetworkFiles write(String id, CreateRequest request, Path dir, String hostHostname) throws IOException {
+        String mode = request.hostConfig().networkMode() == null ? "" : request.hostConfig().networkMode();
+        if (mode.startsWith("container:")) {
+            return NetworkFiles.none(); // the other container's, joined with its namespace (at start)
+        }
+        boolean hostNetwork = mode.equals("host");
+        String configured = request.config().hostname();
+        String hostname = configured != null && !configured.isEmpty() ? configured
+                : hostNetwork ? hostHostname : id.substring(0, 12);
+        Path hostnameFile = dir.resolve("hostname");
+        Files.writeString(hostnameFile, hostname + "\n");
+        Path hosts = dir.resolve("hosts");
+        Path hostHosts = Path.of("/etc/hosts");
+        if (hostNetwork && Files.isReadable(hostHosts)) {
+            Files.copy(hostHosts, hosts, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.writeString(hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                    + "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+        }
+        Path resolv = dir.resolve("resolv.conf");
+        Path hostResolv = Path.of("/etc/resolv.conf");
+        Files.write(resolv, Files.isReadable(hostResolv) ? Files.readAllBytes(hostResolv) : new byte[0]);
+        return new NetworkFiles(hostnameFile, hosts, resolv);
     }
 }
