@@ -56,9 +56,10 @@ class CgroupEventsTest {
                 null, new Linux.Pids(50), null, null, null, null, null));
         // Once in its cgroup it does some work on "work", then on "go" allocates beyond its limit,
         // and the OOM killer ends the container.
-        init = new ProcessBuilder("/bin/sh", "-c", "read work; x=$(head -c 1m /dev/zero | tr '\\0' a); read go;"
-                + " sleep 0.5; exec dd if=/dev/zero of=/dev/null bs=64M count=1")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        // It says "worked" once the work's own processes have ended.
+        init = new ProcessBuilder("/bin/sh", "-c", "read work; x=$(head -c 1m /dev/zero | tr '\\0' a); echo worked;"
+                + " read go; sleep 0.5; exec dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         cg.add((int) init.pid());
         StateStore store = new StateStore(root);
         store.reserve(id);
@@ -85,7 +86,9 @@ class CgroupEventsTest {
     @Test
     void statsPrintsOneEventWithRuncsFieldNames() throws Exception {
         send("work");
-        Thread.sleep(300);
+        // the work is a pipeline of its own processes: wait for them to end, however loaded the host
+        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(init.getInputStream(),
+                StandardCharsets.US_ASCII)).readLine()).isEqualTo("worked");
         Result r = events("--stats");
         assertThat(r.exit).isZero();
         List<JsonNode> events = r.lines();
