@@ -166,6 +166,20 @@ class ContainerRunIT {
     }
 
     @Test
+    void logsFollowTheOutputUntilTheContainerEnds() throws Exception {
+        docker.run("run", "-d", "--network", "none", "--name", "talker", "busybox", "sh", "-c",
+                "echo one; sleep 1; echo two >&2; sleep 1; echo three").ok();
+        // started while the container runs: what was logged, then what comes, once each, then the end
+        DockerCli.Result followed = docker.run("logs", "-f", "talker");
+        assertThat(followed.exit()).as(followed.err()).isZero();
+        assertThat(followed.out()).isEqualTo("one\nthree\n");
+        assertThat(followed.err()).isEqualTo("two\n");
+        assertThat(inspect("talker").at("/State/Status").asText()).isEqualTo("exited");
+        // on a stopped container, -f prints the log and ends
+        assertThat(docker.run("logs", "-f", "--tail", "1", "talker").ok().out()).isEqualTo("three\n");
+    }
+
+    @Test
     void pauseRestartAndPrune() throws Exception {
         docker.run("run", "-d", "--network", "none", "--name", "napper", "busybox", "sleep", "30").ok();
         int pid = inspect("napper").at("/State/Pid").asInt();

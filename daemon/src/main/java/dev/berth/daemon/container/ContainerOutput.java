@@ -26,6 +26,7 @@ final class ContainerOutput {
 
     private final JsonFileLog log;
     private final List<Sink> sinks = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<JsonFileLog.Entry>> followers = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream[] partial = {null, new ByteArrayOutputStream(), new ByteArrayOutputStream()};
     private final boolean[] open = {false, true, true};
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -65,11 +66,11 @@ final class ContainerOutput {
         for (int i = 0; i < length; i++) {
             if (data[i] == '\n') {
                 if (line.size() == 0) {
-                    log.write(stream, now, data, from, i + 1 - from);
+                    record(stream, now, data, from, i + 1 - from);
                 } else {
                     line.write(data, from, i + 1 - from);
                     byte[] whole = line.toByteArray();
-                    log.write(stream, now, whole, 0, whole.length);
+                    record(stream, now, whole, 0, whole.length);
                     line.reset();
                 }
                 from = i + 1;
@@ -89,17 +90,45 @@ final class ContainerOutput {
             ByteArrayOutputStream line = partial[stream];
             if (line.size() > 0) {
                 byte[] rest = line.toByteArray();
-                log.write(stream, Instant.now(), rest, 0, rest.length);
+                record(stream, Instant.now(), rest, 0, rest.length);
                 line.reset();
             }
             if (!open[STDOUT] && !open[STDERR]) {
                 toEnd = List.copyOf(sinks);
                 sinks.clear();
                 log.close();
+                followers.forEach(f -> f.accept(null));
+                followers.clear();
                 ended.complete(null);
             }
         }
         toEnd.forEach(Sink::end);
+    }
+
+    /**
+     * Has {@code follower} called with each log entry from now on, and with null at the end; false
+     * if the output has ended. Whoever holds this output's lock while reading the log file and
+     * calling this sees every entry once: the file up to now, then the follower's.
+     */
+    synchronized boolean follow(java.util.function.Consumer<JsonFileLog.Entry> follower) {
+        if (ended.isDone()) {
+            return false;
+        }
+        followers.add(follower);
+        return true;
+    }
+
+    void unfollow(java.util.function.Consumer<JsonFileLog.Entry> follower) {
+        followers.remove(follower);
+    }
+
+    private void record(int stream, Instant time, byte[] data, int offset, int length) {
+        log.write(stream, time, data, offset, length);
+        if (!followers.isEmpty()) {
+            JsonFileLog.Entry entry = new JsonFileLog.Entry(stream, time,
+                    java.util.Arrays.copyOfRange(data, offset, offset + length));
+            followers.forEach(f -> f.accept(entry));
+        }
     }
 
     /** Completes when both streams have ended. */

@@ -33,12 +33,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The daemon's containers: create, list, inspect, rename and remove, as the Container routes
@@ -751,18 +754,50 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     public void logs(String nameOrId, LogOptions options, AttachSink sink) throws IOException {
         ContainerRecord r = store.get(nameOrId);
         Path file = logFile(r.id());
-        List<JsonFileLog.Entry> entries = JsonFileLog.read(file);
-        int from = options.tail() < 0 ? 0 : Math.max(0, entries.size() - options.tail());
-        for (JsonFileLog.Entry e : entries.subList(from, entries.size())) {
-            if (options.wants(e.stream()) && options.inWindow(e.time())) {
-                byte[] data = options.timestamps()
-                        ? (e.time().toString() + " " + new String(e.data(), StandardCharsets.UTF_8))
-                                .getBytes(StandardCharsets.UTF_8)
-                        : e.data();
-                sink.write(e.stream(), data, 0, data.length);
+        Optional<ContainerRunner.Running> running = options.follow() ? runner.get(r.id()) : Optional.empty();
+        BlockingQueue<Optional<JsonFileLog.Entry>> live = new LinkedBlockingQueue<>();
+        Consumer<JsonFileLog.Entry> follower = entry -> live.add(Optional.ofNullable(entry));
+        List<JsonFileLog.Entry> entries;
+        boolean following = false;
+        if (running.isPresent()) {
+            // under the output's lock: every entry is either in the file read now or given to the follower
+            synchronized (running.get().output()) {
+                entries = JsonFileLog.read(file);
+                following = running.get().output().follow(follower);
             }
+        } else {
+            entries = JsonFileLog.read(file);
+        }
+        try {
+            int from = options.tail() < 0 ? 0 : Math.max(0, entries.size() - options.tail());
+            for (JsonFileLog.Entry e : entries.subList(from, entries.size())) {
+                writeLogEntry(e, options, sink);
+            }
+            if (following) {
+                sink.onCancel(() -> live.add(Optional.empty()));
+                while (true) {
+                    Optional<JsonFileLog.Entry> next = live.take();
+                    if (next.isEmpty() || options.until() != null && next.get().time().isAfter(options.until())) {
+                        break;
+                    }
+                    writeLogEntry(next.get(), options, sink);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            running.ifPresent(rc -> rc.output().unfollow(follower));
         }
         sink.end();
+    }
+
+    private static void writeLogEntry(JsonFileLog.Entry e, LogOptions options, AttachSink sink) throws IOException {
+        if (options.wants(e.stream()) && options.inWindow(e.time())) {
+            byte[] data = options.timestamps()
+                    ? (e.time().toString() + " " + new String(e.data(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)
+                    : e.data();
+            sink.write(e.stream(), data, 0, data.length);
+        }
     }
 
     private final Map<String, Object> locks = new ConcurrentHashMap<>();

@@ -100,7 +100,7 @@ public interface ContainerBackend {
 
     /** What {@code docker logs} asks for. {@code tail} below 0: everything. */
     record LogOptions(boolean stdout, boolean stderr, boolean timestamps, int tail, java.time.Instant since,
-            java.time.Instant until) {
+            java.time.Instant until, boolean follow) {
         public boolean wants(int stream) {
             return stream == 2 ? stderr : stdout;
         }
@@ -110,6 +110,9 @@ public interface ContainerBackend {
         }
     }
 
-    /** {@code GET /containers/{id}/logs}: the logged output, then the end. */
+    /**
+     * {@code GET /containers/{id}/logs}: the logged output, then, with {@code follow} on a running
+     * container, what it writes until it ends (or {@code until} passes, or the client goes), then the end.
+     */
     void logs(String nameOrId, LogOptions options, AttachSink sink) throws java.io.IOException;
 }

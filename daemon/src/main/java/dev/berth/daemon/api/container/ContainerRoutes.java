@@ -213,7 +213,7 @@ public final class ContainerRoutes implements RouteTable {
         int lines = tail == null || tail.isEmpty() || tail.equals("all") ? -1 : parseInt("tail", tail);
         ContainerBackend.LogOptions options = new ContainerBackend.LogOptions(stdout, stderr,
                 request.queryBool("timestamps"), lines, time("since", request.query("since")),
-                time("until", request.query("until")));
+                time("until", request.query("until")), request.queryBool("follow"));
         OutputStream out = response.stream(tty ? "application/vnd.docker.raw-stream"
                 : "application/vnd.docker.multiplexed-stream");
         backend.logs(name, options, new ContainerBackend.AttachSink() {
@@ -224,6 +224,11 @@ public final class ContainerRoutes implements RouteTable {
 
             @Override
             public void end() {}
+
+            @Override
+            public void onCancel(Runnable detach) {
+                request.onCancel(detach); // a follower leaves when its client does
+            }
         });
         out.close();
     }
