@@ -46,6 +46,7 @@ final class ContainerInspection {
         state.put("Error", s.error() == null ? "" : s.error());
         state.put("StartedAt", s.startedAt());
         state.put("FinishedAt", s.finishedAt());
+        java.util.Optional.ofNullable(s.health()).ifPresent(h -> state.put("Health", h));
 
         Path dir = store.dirOf(r.id());
         Map<String, Object> out = new LinkedHashMap<>();

@@ -30,7 +30,7 @@ public record ContainerRecord(String id, String name, String created, String ima
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record State(String status, int pid, int exitCode, String error, String startedAt, String finishedAt,
-            boolean oomKilled, Monitor monitor, int restartCount, boolean stoppedByUser) {
+            boolean oomKilled, Monitor monitor, int restartCount, boolean stoppedByUser, Health health) {
         /** Go's zero time, which Docker shows for a start or finish that never happened. */
         public static final String NEVER = "0001-01-01T00:00:00Z";
 
@@ -45,6 +45,18 @@ public record ContainerRecord(String id, String name, String created, String ima
             this(status, pid, exitCode, error, startedAt, finishedAt, oomKilled, monitor, 0, false);
         }
 
+        /**
+         * A state with no health check result: a record written before health checks were kept
+         * reads as this, as does a container without a health check.
+         *
+         * @param health the health check's status and last results, while it has one ({@code Health})
+         */
+        public State(String status, int pid, int exitCode, String error, String startedAt, String finishedAt,
+                boolean oomKilled, Monitor monitor, int restartCount, boolean stoppedByUser) {
+            this(status, pid, exitCode, error, startedAt, finishedAt, oomKilled, monitor, restartCount, stoppedByUser,
+                    null);
+        }
+
         /** A container that was created and never started. */
         public static State created() {
             return new State("created", 0, 0, "", NEVER, NEVER, false, null);
@@ -53,25 +65,31 @@ public record ContainerRecord(String id, String name, String created, String ima
         /** A state that ended: not running, with the exit code and error given. */
         public State exited(int code, String why, String finished) {
             return new State("exited", 0, code, why == null ? "" : why, startedAt, finished, oomKilled, null,
-                    restartCount, stoppedByUser);
+                    restartCount, stoppedByUser, health);
         }
 
         /** Ended, and to be started again by its restart policy: dockerd's {@code SetRestarting}. */
         public State restarting() {
             return new State("restarting", 0, exitCode, error, startedAt, finishedAt, oomKilled, null,
-                    restartCount + 1, false);
+                    restartCount + 1, false, health);
         }
 
         /** The same state, with the OOM killer's verdict on the run that ended. */
         public State withOomKilled(boolean killed) {
             return new State(status, pid, exitCode, error, startedAt, finishedAt, killed, monitor, restartCount,
-                    stoppedByUser);
+                    stoppedByUser, health);
         }
 
         /** The same state, marked as stopped (or not) by the user. */
         public State withStoppedByUser(boolean stopped) {
             return new State(status, pid, exitCode, error, startedAt, finishedAt, oomKilled, monitor, restartCount,
-                    stopped);
+                    stopped, health);
+        }
+
+        /** The same state, with the health check's status and results (dockerd keeps the last after an exit). */
+        public State withHealth(Health newHealth) {
+            return new State(status, pid, exitCode, error, startedAt, finishedAt, oomKilled, monitor, restartCount,
+                    stoppedByUser, newHealth);
         }
 
         public boolean isRunning() {

@@ -69,6 +69,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     private final RestartSupervisor restarts = RestartSupervisor.onSystemClock();
     private final ContainerListing listing;
     private final ContainerInspection inspection;
+    private volatile HealthChecks health = HealthChecks.none();
 
     /**
      * @param bridgeDisabled {@code --bridge none}: a container without {@code --network} gets a
@@ -326,6 +327,13 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         this.execIds = execIds;
     }
 
+    /** Gives the running containers their health monitors; set by {@link ExecService}, which runs the probes. */
+    void useHealthChecks(HealthChecks checks) {
+        health = checks;
+        store.all().stream().filter(r -> r.state().isRunning() && !r.state().status().equals("restarting"))
+                .forEach(checks::follow); // adopted at berthd's start: probed anew
+    }
+
     ContainerStore store() {
         return store;
     }
@@ -399,8 +407,9 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 }
                 ContainerRecord now = r.withState(new ContainerRecord.State("running", running.pid(), 0, "",
                         Instant.now().toString(), ContainerRecord.State.NEVER, false, running.monitor(),
-                        byPolicy ? r.state().restartCount() : 0, false));
+                        byPolicy ? r.state().restartCount() : 0, false, HealthChecks.atStart(r)));
                 store.save(now);
+                health.follow(now);
                 StartTrace.mark("record running");
                 started = true;
                 volumes.mounted(id, true);
@@ -466,6 +475,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 return;
             }
             r = found.get();
+            health.stop(id);
             unmountRootfs(r);
             runner.forget(id);
             ContainerRecord.State s = r.state().exited(exit.code(), exit.error(), Instant.now().toString())
@@ -589,7 +599,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             ContainerRecord.State s = r.state();
             store.save(r.withState(new ContainerRecord.State(paused ? "paused" : "running", s.pid(), s.exitCode(),
                     s.error(), s.startedAt(), s.finishedAt(), s.oomKilled(), s.monitor(), s.restartCount(),
-                    s.stoppedByUser())));
+                    s.stoppedByUser(), s.health())));
         }
         events.publish(EventType.CONTAINER, paused ? "pause" : "unpause", r.id(),
                 Map.of("name", r.shortName(), "image", r.image()));
@@ -825,7 +835,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         return new RunningContainers(store, runner, host, this::lockOf);
     }
 
-    private Object lockOf(String id) {
+    Object lockOf(String id) {
         return locks.computeIfAbsent(id, k -> new Object());
     }
 

@@ -98,6 +98,18 @@ final class ExecProcess {
         }
     }
 
+    /** Kills the process (a health probe past its timeout); one that already ended is left be. */
+    void kill() {
+        ShimProcess s = shim;
+        if (s != null && running) {
+            try {
+                s.signal(9);
+            } catch (IOException e) {
+                // it ended meanwhile
+            }
+        }
+    }
+
     /** What an exec's life tells the service: it started, it ended with a code. */
     interface Lifecycle {
         void started(ExecProcess exec);

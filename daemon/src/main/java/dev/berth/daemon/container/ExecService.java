@@ -40,6 +40,7 @@ public final class ExecService implements ExecBackend {
         this.containers = containers;
         this.events = events;
         containers.setExecIds(this::runningIn);
+        containers.useHealthChecks(new HealthChecks(containers, this::probe, events));
     }
 
     @Override
@@ -142,6 +143,47 @@ public final class ExecService implements ExecBackend {
         out.put("DetachKeys", rq.detachKeys() == null ? "" : rq.detachKeys());
         out.put("Pid", exec.running() ? exec.pid() : 0);
         return out;
+    }
+
+    /**
+     * Runs a health probe in container {@code containerId}: an exec that is not listed among the
+     * container's execs, with its output (stdout and stderr together) cut at {@link
+     * Healthcheck#OUTPUT_LIMIT} bytes. One that outlives {@code timeout} is killed and reported
+     * as dockerd reports it, with exit code -1; one that cannot start reports why, also with -1.
+     */
+    Health.Probe probe(String containerId, Healthcheck check) {
+        String start = java.time.Instant.now().toString();
+        ContainerRecord r = containers.store().get(containerId);
+        ExecRequest request = new ExecRequest(false, true, true, null, false, null, null, check.command(), false,
+                null, null);
+        ExecProcess exec = new ExecProcess(HexFormat.of().formatHex(bytes(32)), r.id(), request);
+        publish(r, "exec_create: " + String.join(" ", check.command()), exec.id(), null);
+        ProbeOutput output = new ProbeOutput();
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("health-" + containerId.substring(0, 12)).start(() -> {
+            try {
+                exec.run(containers.runner().runtime(), process(exec), null, output, lifecycle());
+            } catch (RuntimeException e) {
+                output.fail(e.getMessage());
+            }
+            done.complete(null);
+        });
+        try {
+            done.get(check.timeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            exec.kill();
+            return new Health.Probe(start, java.time.Instant.now().toString(), -1, check.timeoutMessage());
+        } catch (InterruptedException e) {
+            exec.kill();
+            Thread.currentThread().interrupt();
+            return new Health.Probe(start, java.time.Instant.now().toString(), -1, "health check cancelled");
+        } catch (java.util.concurrent.ExecutionException e) {
+            output.fail(e.getCause().getMessage());
+        }
+        Integer code = exec.exitCode();
+        return new Health.Probe(start, java.time.Instant.now().toString(),
+                output.failure() != null || code == null ? -1 : code,
+                output.failure() != null ? output.failure() : output.text());
     }
 
     /** The ids of the execs running in container {@code id}, for its inspect; null for none, as dockerd shows it. */
