@@ -36,6 +36,14 @@ public record Health(String status, int failingStreak, List<Probe> log) {
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
     public record Probe(String start, String end, int exitCode, String output) {}
 
+    /**
+     * What {@code docker ps} adds to a running container's status ({@code Up 5 seconds (healthy)}),
+     * in dockerd's words: {@code " (health: starting)"}, {@code " (healthy)"} or {@code " (unhealthy)"}.
+     */
+    public String statusSuffix() {
+        return status.equals(STARTING) ? " (health: starting)" : " (" + status + ")";
+    }
+
     /** The health at a start: {@code starting} with no failures, the earlier probes still listed as dockerd keeps them. */
     static Health starting(Health previous) {
         return new Health(STARTING, 0, previous == null ? List.of() : previous.log());

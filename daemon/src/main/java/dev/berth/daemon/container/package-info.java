@@ -43,6 +43,8 @@
  *   RestartSupervisor               the pending restarts, which stop and rm cancel
  *   LogSettings, JsonFileLog        json-file (max-size, max-file rotation) or none
  *   RunningContainers               top (ContainerTop), stats (StatsSample), update (ContainerUpdate)
+ *   Healthcheck, Health             the health check's command and timing; the status it gives
+ *   HealthChecks                    a monitor per container probing through ExecService (ProbeOutput)
  * </pre>
  *
  * <p>Bad input is refused with an {@link InvalidContainerConfigException} whose message is one

@@ -70,6 +70,14 @@ class HealthTest {
     }
 
     @Test
+    void psSuffixIsDockerds() {
+        Health starting = Health.starting(null);
+        assertThat(starting.statusSuffix()).isEqualTo(" (health: starting)");
+        assertThat(starting.after(probe(0), false, 1).statusSuffix()).isEqualTo(" (healthy)");
+        assertThat(starting.after(probe(1), false, 1).statusSuffix()).isEqualTo(" (unhealthy)");
+    }
+
+    @Test
     void logKeepsTheLastFiveOldestFirst() {
         Health h = Health.starting(null);
         for (int i = 0; i < 7; i++) {
