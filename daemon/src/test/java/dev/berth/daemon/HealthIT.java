@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Health checks with the real docker CLI on a real berthd: {@code --health-*} options, the
  * status moving from starting to unhealthy and to healthy as the probe's answer changes, the
  * {@code health_status} events, a probe killed at its timeout, the image's {@code HEALTHCHECK}
- * and {@code --no-healthcheck}. Waits poll the observable status up to a generous bound; no
+ * and {@code --no-healthcheck}, and probes that go on after berthd is killed and started again. Waits poll the observable status up to a generous bound; no
  * assertion is about how long anything took.
  */
 @RequiresDockerCli
@@ -132,6 +132,23 @@ class HealthIT {
             removeContainers();
             docker.run("rmi", "checked").ok();
         }
+    }
+
+    @Test
+    void aRestartedBerthdProbesTheContainersItAdopts() throws Exception {
+        Path control = Files.createDirectories(dir.resolve("control"));
+        docker.run("run", "-d", "--network", "none", "--name", "kept", "-v", control + ":/ctl", "--health-cmd",
+                "test -f /ctl/ok", "--health-interval", "500ms", "--health-retries", "1", "busybox", "sleep",
+                "1000").ok();
+        awaitStatus("kept", "unhealthy");
+
+        daemon.process().destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS); // SIGKILL, by its pid
+        Files.writeString(control.resolve("ok"), "");
+        daemon = BerthdProcess.start(dir.resolve("d"));
+        docker = new DockerCli("unix://" + daemon.socket, dir.resolve("docker-config"));
+
+        assertThat(inspect("kept").at("/State/Status").asText()).as(daemon.log()).isEqualTo("running");
+        awaitStatus("kept", "healthy");
     }
 
     private static String status(String name) throws Exception {
