@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Health checks with the real docker CLI on a real berthd: {@code --health-*} options, the
  * status moving from starting to unhealthy and to healthy as the probe's answer changes, the
  * {@code health_status} events, a probe killed at its timeout, the image's {@code HEALTHCHECK}
- * and {@code --no-healthcheck}, and probes that go on after berthd is killed and started again. Waits poll the observable status up to a generous bound; no
- * assertion is about how long anything took.
+ * and {@code --no-healthcheck}, and probes that go on after berthd is killed and started again.
+ * Waits poll the observable status up to a generous bound; no assertion is about how long
+ * anything took.
  */
 @RequiresDockerCli
 @RequiresRoot
