@@ -85,6 +85,7 @@ class HealthIT {
         docker.run("exec", "hc", "touch", "/ok").ok();
         awaitStatus("hc", "healthy");
         assertThat(inspect("hc").at("/State/Health/FailingStreak").asInt()).isZero();
+        assertThat(docker.run("ps", "--filter", "name=hc", "--format", "{{.Status}}").ok().out()).endsWith("(healthy)\n");
 
         String actions = docker.run("events", "--since", Long.toString(since), "--until",
                 Long.toString(Instant.now().getEpochSecond() + 1), "--filter", "container=hc", "--filter",

@@ -112,7 +112,7 @@ final class ContainerListing {
     static String status(ContainerRecord.State s) {
         return switch (s.status()) {
             case "created" -> "Created";
-            case "running" -> "Up " + ago(s.startedAt());
+            case "running" -> "Up " + ago(s.startedAt()) + (s.health() == null ? "" : s.health().statusSuffix());
             case "paused" -> "Up " + ago(s.startedAt()) + " (Paused)";
             case "restarting" -> "Restarting (" + s.exitCode() + ") " + ago(s.finishedAt()) + " ago";
             case "exited" -> "Exited (" + s.exitCode() + ") " + ago(s.finishedAt()) + " ago";

@@ -864,16 +864,23 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         if (newName == null || newName.isEmpty()) {
             throw ApiException.invalid("Neither old nor new names may be empty");
         }
-        ContainerRecord r = store.get(nameOrId);
-        String slashed = store.reserve(newName, r.id());
-        if (slashed.equals(r.name())) {
-            throw ApiException.invalid("Renaming a container with the same name as its current name");
-        }
-        try {
-            store.save(r.withName(slashed));
-        } catch (UncheckedIOException e) {
-            store.release(slashed, r.id());
-            throw new ApiException(ErrorKind.INTERNAL, e.getMessage(), e);
+        ContainerRecord found = store.get(nameOrId);
+        ContainerRecord r;
+        String slashed;
+        // under the container's lock, on the record as it is now: a start, an exit or a health
+        // probe saving meanwhile must neither undo the rename nor be undone by it
+        synchronized (lockOf(found.id())) {
+            r = store.get(found.id());
+            slashed = store.reserve(newName, r.id());
+            if (slashed.equals(r.name())) {
+                throw ApiException.invalid("Renaming a container with the same name as its current name");
+            }
+            try {
+                store.save(r.withName(slashed));
+            } catch (UncheckedIOException e) {
+                store.release(slashed, r.id());
+                throw new ApiException(ErrorKind.INTERNAL, e.getMessage(), e);
+            }
         }
         events.publish(EventType.CONTAINER, "rename", r.id(), Map.of("name", slashed.substring(1),
                 "oldName", r.name(), "image", r.image()));
