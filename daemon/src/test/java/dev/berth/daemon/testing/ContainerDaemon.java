@@ -1,0 +1,48 @@
+package dev.berth.daemon.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.linux.MountInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The setting of the container ITs: a berthd with a temporary root, the docker CLI pointed at it,
+ * and the busybox image imported. {@link #removeContainers} is their after-each: every container
+ * goes, and none may leave a mount under the data root.
+ */
+public final class ContainerDaemon implements AutoCloseable {
+    public final BerthdProcess daemon;
+    public final DockerCli docker;
+
+    private ContainerDaemon(BerthdProcess daemon, DockerCli docker) {
+        this.daemon = daemon;
+        this.docker = docker;
+    }
+
+    /** Starts the daemon under {@code dir}/d, with the CLI's config in {@code dir}/docker-config. */
+    public static ContainerDaemon start(Path dir) throws Exception {
+        BerthdProcess daemon = BerthdProcess.start(dir.resolve("d"));
+        try {
+            DockerCli docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
+            BusyboxImage.importInto(docker, dir);
+            return new ContainerDaemon(daemon, docker);
+        } catch (Exception | AssertionError e) {
+            daemon.close();
+            throw e;
+        }
+    }
+
+    /** Removes every container, then checks that none left a mount under the data root. */
+    public void removeContainers() throws Exception {
+        for (String id : docker.run("ps", "-aq").ok().out().lines().toList()) {
+            docker.run("rm", "-f", id).ok();
+        }
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+    }
+
+    @Override
+    public void close() throws Exception {
+        daemon.close();
+    }
+}
