@@ -147,9 +147,9 @@ public final class Daemon implements AutoCloseable {
             try {
                 ContainerStore containerStore = ContainerStore.open(config.dataRoot());
                 volumes = VolumeService.open(config.dataRoot(), events, nameOrId -> containerStore.get(nameOrId).id());
-                containers = new ContainerService(containerStore, images, events,
-                        HostProfile.probe(), config.execRoot(), config.bridgeDisabled());
+                containers = new ContainerService(containerStore, images, events, HostProfile.probe(), config.execRoot());
                 containers.useVolumes(volumes.forContainers());
+                containers.resume();
             } catch (IOException e) {
                 registry.close();
                 throw new StartupFailure("container store: " + e.getMessage(), e);

@@ -21,10 +21,12 @@ final class ContainerInspection {
     private final Supplier<Snapshotter> snapshots;
     private final Supplier<VolumeResolver> volumes;
     private final Supplier<Function<String, List<String>>> execIds;
+    private final Supplier<ContainerNetworks> networks;
 
     ContainerInspection(ContainerStore store, Supplier<Snapshotter> snapshots, Supplier<VolumeResolver> volumes,
-            Supplier<Function<String, List<String>>> execIds) {
+            Supplier<Function<String, List<String>>> execIds, Supplier<ContainerNetworks> networks) {
         this.store = store;
+        this.networks = networks;
         this.snapshots = snapshots;
         this.volumes = volumes;
         this.execIds = execIds;
@@ -73,13 +75,7 @@ final class ContainerInspection {
         out.put("GraphDriver", graphDriver(r, dir));
         out.put("Mounts", volumes.get().mountsOf(r.id()));
         out.put("Config", r.config());
-        Map<String, Object> network = new LinkedHashMap<>();
-        network.put("Bridge", "");
-        network.put("SandboxID", "");
-        network.put("SandboxKey", "");
-        network.put("Ports", Map.of());
-        network.put("Networks", Map.of());
-        out.put("NetworkSettings", network);
+        out.put("NetworkSettings", networks.get().settings(r));
         return out;
     }
 

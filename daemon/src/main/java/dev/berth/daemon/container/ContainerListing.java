@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -25,9 +26,11 @@ final class ContainerListing {
             "exited", "dead");
 
     private final ContainerStore store;
+    private final Supplier<ContainerNetworks> networks;
 
-    ContainerListing(ContainerStore store) {
+    ContainerListing(ContainerStore store, Supplier<ContainerNetworks> networks) {
         this.store = store;
+        this.networks = networks;
     }
 
     /** {@code GET /containers/json}: newest first; only running ones unless {@code all} or a status filter; at most {@code limit}. */
@@ -95,7 +98,7 @@ final class ContainerListing {
         return eq < 0 ? labels.containsKey(filter) : filter.substring(eq + 1).equals(labels.get(filter.substring(0, eq)));
     }
 
-    private static ContainerSummary summary(ContainerRecord r) {
+    private ContainerSummary summary(ContainerRecord r) {
         String network = r.hostConfig().networkMode() == null || r.hostConfig().networkMode().isEmpty() ? "default"
                 : r.hostConfig().networkMode();
         StringBuilder command = new StringBuilder(r.path());
@@ -103,9 +106,10 @@ final class ContainerListing {
             command.append(' ').append(arg);
         }
         return new ContainerSummary(r.id(), List.of(r.name()), r.image(), r.imageId(), command.toString(),
-                Instant.parse(r.created()).getEpochSecond(), List.of(),
+                Instant.parse(r.created()).getEpochSecond(), List.copyOf(networks.get().ports(r)),
                 r.config().labels() == null ? Map.of() : r.config().labels(), r.state().status(), status(r.state()),
-                Map.of("NetworkMode", network), Map.of("Networks", Map.of()), List.of());
+                Map.of("NetworkMode", network),
+                Map.of("Networks", networks.get().settings(r).getOrDefault("Networks", Map.of())), List.of());
     }
 
     /** {@code docker ps}'s STATUS column, in dockerd's words. */

@@ -53,10 +53,13 @@ final class ContainerNamespaces {
         return new Modes(pid, ipc, uts, network.isEmpty() ? "default" : network, cgroupns);
     }
 
-    static List<Linux.Namespace> build(Modes modes, ContainerPids pids) {
+    /** @param networkNamespace the namespace the daemon set up for a bridge or user network, or null */
+    static List<Linux.Namespace> build(Modes modes, ContainerPids pids, String networkNamespace) {
         List<Linux.Namespace> out = new ArrayList<>();
         out.add(new Linux.Namespace("mount", null));
-        if (container(modes.network())) {
+        if (networkNamespace != null) {
+            out.add(new Linux.Namespace("network", networkNamespace));
+        } else if (container(modes.network())) {
             out.add(new Linux.Namespace("network", nsPath(pids, modes.network(), "net", "network")));
         } else if (!modes.network().equals("host")) {
             out.add(new Linux.Namespace("network", null)); // none, bridge and named networks get their own

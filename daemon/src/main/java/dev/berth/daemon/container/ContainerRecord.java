@@ -3,7 +3,10 @@ package dev.berth.daemon.container;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What berthd keeps of one container, as {@code containers/<id>/container.json}: the request it
@@ -19,12 +22,19 @@ import java.util.List;
  * @param hostConfig the host part of the create request, as given
  * @param config    {@code request} with the image's defaults merged in
  * @param snapshot  the key of the container's writable snapshot
+ * @param networks  the networks it joins at its next start, by name, with what it asked of each
+ *                  ({@code NetworkingConfig}, then {@code docker network connect|disconnect})
  */
 @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ContainerRecord(String id, String name, String created, String image, String imageId,
         ContainerConfig request, HostConfig hostConfig, ContainerConfig config, String path, List<String> args,
-        String snapshot, State state) {
+        String snapshot, State state, Map<String, EndpointConfig> networks) {
+
+    public ContainerRecord {
+        networks = networks == null ? Map.of() : Collections.unmodifiableMap(
+                new LinkedHashMap<>(networks));
+    }
 
     /** The part of a container that changes as it runs, in Docker's words ({@code ContainerState}). */
     @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
@@ -112,11 +122,16 @@ public record ContainerRecord(String id, String name, String created, String ima
 
     public ContainerRecord withName(String newName) {
         return new ContainerRecord(id, newName, created, image, imageId, request, hostConfig, config, path, args,
-                snapshot, state);
+                snapshot, state, networks);
     }
 
     public ContainerRecord withState(State newState) {
         return new ContainerRecord(id, name, created, image, imageId, request, hostConfig, config, path, args,
-                snapshot, newState);
+                snapshot, newState, networks);
+    }
+
+    public ContainerRecord withNetworks(Map<String, EndpointConfig> newNetworks) {
+        return new ContainerRecord(id, name, created, image, imageId, request, hostConfig, config, path, args,
+                snapshot, state, newNetworks);
     }
 }

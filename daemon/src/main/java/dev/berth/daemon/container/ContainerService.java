@@ -54,9 +54,8 @@ import java.util.function.Consumer;
  * {@code /etc/passwd}), so a bad option is a 400 at {@code docker create}, not a failure at
  * start. A create that fails leaves nothing: no record, no name, no snapshot, no mount.
  *
- * <p>Networking: {@code none}, {@code host} and {@code container:<name|id>} are what this
- * daemon offers; the default bridge comes with the networking issue, and until then a container
- * that asks for it (no {@code --network}) is refused with a message that says what to use.
+ * <p>Networking is the {@link ContainerNetworks}' business: which networks a container joins
+ * is settled at create, its namespace is set up before each start and torn down after each end.
  */
 public final class ContainerService implements ContainerBackend, ContainerPids, ImageUsers {
     private final ContainerStore store;
@@ -64,28 +63,36 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     private final EventBus events;
     private final HostProfile host;
     private final ContainerRunner runner;
-    private final boolean bridgeDisabled;
     private volatile VolumeResolver volumes = VolumeResolver.none();
+    private volatile ContainerNetworks networks = ContainerNetworks.none();
     private final RestartSupervisor restarts = RestartSupervisor.onSystemClock();
     private final ContainerListing listing;
     private final ContainerInspection inspection;
     private volatile HealthChecks health = HealthChecks.none();
 
-    /**
-     * @param bridgeDisabled {@code --bridge none}: a container without {@code --network} gets a
-     *                       network namespace of its own with loopback only, as dockerd gives it
-     */
     public ContainerService(ContainerStore store, ImageService images, EventBus events, HostProfile host,
-            Path execRoot, boolean bridgeDisabled) throws IOException {
-        this.bridgeDisabled = bridgeDisabled;
+            Path execRoot) throws IOException {
         this.store = store;
         this.images = images;
         this.events = events;
         this.host = host;
         this.runner = new ContainerRunner(execRoot);
-        this.listing = new ContainerListing(store);
-        this.inspection = new ContainerInspection(store, images::snapshots, () -> volumes, () -> execIds);
+        this.listing = new ContainerListing(store, () -> networks);
+        this.inspection = new ContainerInspection(store, images::snapshots, () -> volumes, () -> execIds, () -> networks);
+    }
+
+    /**
+     * Takes up the containers a previous daemon left (see {@link #settleAfterRestart}); call once,
+     * after {@link #useVolumes} and {@link #useNetworks}, which the containers that ended meanwhile
+     * are released from.
+     */
+    public void resume() {
         settleAfterRestart();
+    }
+
+    /** Gives the containers the daemon's networks (until then: host, none and container:<x> only). */
+    public void useNetworks(ContainerNetworks networks) {
+        this.networks = networks;
     }
 
     /** Gives the containers the daemon's volumes (until then they may use binds and tmpfs only). */
@@ -171,7 +178,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         if (imageName == null || imageName.isEmpty()) {
             throw ApiException.invalid("config.Image: no image was given");
         }
-        checkNetwork(request.hostConfig());
+        Map<String, EndpointConfig> joins = networks.plan(request.hostConfig(), request.config(),
+                endpointsOf(body));
         ImageService.ContainerBase base = images.containerBase(imageName);
         String id = ContainerNames.newId();
         String slashed = reserveName(name, id);
@@ -190,7 +198,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             }
             ContainerRecord record = new ContainerRecord(id, slashed, Instant.now().toString(), imageName,
                     base.imageId().toString(), request.config(), request.hostConfig(), config, argv.getFirst(),
-                    List.copyOf(argv.subList(1, argv.size())), id, ContainerRecord.State.created());
+                    List.copyOf(argv.subList(1, argv.size())), id, ContainerRecord.State.created(), joins);
             store.save(record);
             created = true;
             events.publish(EventType.CONTAINER, "create", id, Map.of("image", imageName, "name", record.shortName()));
@@ -212,29 +220,20 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
     }
 
+    private static Map<String, EndpointConfig> endpointsOf(byte[] body) {
+        try {
+            return CreateRequest.endpoints(body);
+        } catch (InvalidContainerConfigException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
     private static CreateRequest parse(byte[] body) {
         try {
             return CreateRequest.parse(body);
         } catch (InvalidContainerConfigException e) {
             throw ApiException.invalid(e.getMessage());
         }
-    }
-
-    /** The networks this daemon can give, until the networking issue brings the bridge. */
-    private void checkNetwork(HostConfig hc) {
-        String mode = hc.networkMode() == null ? "" : hc.networkMode();
-        if (mode.equals("none") || mode.equals("host") || mode.startsWith("container:")) {
-            return;
-        }
-        boolean isDefault = mode.isEmpty() || mode.equals("default");
-        if (isDefault && bridgeDisabled) {
-            return; // a namespace of its own without interfaces: dockerd's --bridge none
-        }
-        if (isDefault || mode.equals("bridge")) {
-            throw ApiException.invalid("network bridge: the default bridge network is not available in this berthd"
-                    + " yet; use --network none, host or container:<name|id> (or start berthd with --bridge none)");
-        }
-        throw ApiException.notFound("network " + mode + " not found");
     }
 
     private String reserveName(String name, String id) {
@@ -386,10 +385,13 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 }
                 StartTrace.mark("mount snapshot");
                 CreateRequest request = new CreateRequest(r.request(), r.hostConfig());
+                ContainerNetworks.Attachment network = networks.attach(r);
+                StartTrace.mark("set up network");
                 Spec spec;
                 try {
-                    spec = new SpecGenerator(host, volumes, this)
-                            .generate(r.id(), base.config(), request, rootfs, NetworkFiles.write(r.id(), request, dir, host.hostname()));
+                    spec = new SpecGenerator(host, volumes, this).generate(r.id(), base.config(), request, rootfs,
+                            NetworkFiles.write(r.id(), request, dir, host.hostname(), network),
+                            network == null ? null : network.namespacePath());
                 } catch (InvalidContainerConfigException e) {
                     throw ApiException.invalid(e.getMessage());
                 }
@@ -445,6 +447,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     /** A start that failed: recorded as Docker records it (exited, with the code and the error), unmounted. */
     private void failedStart(ContainerRecord r, int code, String error) {
         runner.forget(r.id());
+        networks.detach(r.id());
         CompletableFuture<ContainerRunner.Running> waiting = nextStart.remove(r.id());
         if (waiting != null) {
             waiting.complete(null);
@@ -478,6 +481,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             health.stop(id);
             unmountRootfs(r);
             runner.forget(id);
+            networks.detach(id);
             ContainerRecord.State s = r.state().exited(exit.code(), exit.error(), Instant.now().toString())
                     .withOomKilled(exit.oomKilled());
             restarting = restarts.afterExit(id, RestartPolicy.of(r.hostConfig().restartPolicy()), exit.code(),

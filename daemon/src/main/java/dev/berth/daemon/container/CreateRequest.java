@@ -11,8 +11,8 @@ import java.io.IOException;
 
 /**
  * The body of {@code POST /containers/create}: the {@link ContainerConfig} fields at the top
- * level, with the {@link HostConfig} under {@code HostConfig} ({@code NetworkingConfig} is read
- * by the network code, later).
+ * level, with the {@link HostConfig} under {@code HostConfig}; {@link #endpoints} reads
+ * {@code NetworkingConfig}.
  *
  * <p>{@link #parse} reads it the way Go's {@code encoding/json} reads it into moby's types:
  * unknown fields are ignored, field names match case-insensitively ({@code cmd} is
@@ -45,6 +45,35 @@ public record CreateRequest(ContainerConfig config, HostConfig hostConfig) {
             JsonNode host = field(root, "HostConfig");
             HostConfig hostConfig = host == null || host.isNull() ? null : read(host, HostConfig.class, "HostConfig");
             return new CreateRequest(config, hostConfig);
+        } catch (JacksonException e) {
+            throw new InvalidContainerConfigException("invalid JSON: "
+                    + e.getOriginalMessage().lines().findFirst().orElse("malformed"), e);
+        } catch (IOException e) {
+            throw new InvalidContainerConfigException("invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code NetworkingConfig.EndpointsConfig} of a create request body, by network name: what the
+     * container asks of each network it joins ({@code --ip}, {@code --network-alias}). Call after
+     * {@link #parse} accepted the body.
+     */
+    public static java.util.Map<String, EndpointConfig> endpoints(byte[] body) {
+        try {
+            JsonNode root = JSON.readTree(body);
+            JsonNode networking = root == null ? null : field(root, "NetworkingConfig");
+            JsonNode endpoints = networking == null || networking.isNull() ? null : field(networking, "EndpointsConfig");
+            java.util.Map<String, EndpointConfig> out = new java.util.LinkedHashMap<>();
+            if (endpoints == null || endpoints.isNull()) {
+                return out;
+            }
+            for (var it = endpoints.properties().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                EndpointConfig c = e.getValue() == null || e.getValue().isNull() ? EndpointConfig.empty()
+                        : read(e.getValue(), EndpointConfig.class, "NetworkingConfig.EndpointsConfig." + e.getKey());
+                out.put(e.getKey(), c);
+            }
+            return out;
         } catch (JacksonException e) {
             throw new InvalidContainerConfigException("invalid JSON: "
                     + e.getOriginalMessage().lines().findFirst().orElse("malformed"), e);

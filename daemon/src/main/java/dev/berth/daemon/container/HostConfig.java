@@ -68,14 +68,18 @@ public record HostConfig(
         List<String> deviceCgroupRules,
         List<Ulimit> ulimits,
         Boolean init,
-        LogConfig logConfig) {
+        LogConfig logConfig,
+        // Networking
+        Map<String, List<PortBinding>> portBindings,
+        Boolean publishAllPorts,
+        List<String> links) {
 
     /** A host config with every field absent (what a create request without one means). */
     public static HostConfig empty() {
         return new HostConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     public boolean isPrivileged() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * The host files the daemon writes for a container and binds over {@code /etc/hostname},
@@ -15,8 +16,18 @@ public record NetworkFiles(Path hostname, Path hosts, Path resolvConf) {
         return new NetworkFiles(null, null, null);
     }
 
-    /** hostname, hosts and resolv.conf in the container's directory, as dockerd writes them for its network. */
+    /** hostname, hosts and resolv.conf in the container's directory, for a container without an attachment. */
     static NetworkFiles write(String id, CreateRequest request, Path dir, String hostHostname) throws IOException {
+        return write(id, request, dir, hostHostname, null);
+    }
+
+    /**
+     * hostname, hosts and resolv.conf in the container's directory, as dockerd writes them for its
+     * network: {@code --add-host} entries after localhost's, then the attachment's (its own address
+     * and name, links), and the attachment's resolv.conf where it has one.
+     */
+    static NetworkFiles write(String id, CreateRequest request, Path dir, String hostHostname,
+            ContainerNetworks.Attachment attachment) throws IOException {
         String mode = request.hostConfig().networkMode() == null ? "" : request.hostConfig().networkMode();
         if (mode.startsWith("container:")) {
             return NetworkFiles.none(); // the other container's, joined with its namespace (at start)
@@ -32,12 +43,33 @@ public record NetworkFiles(Path hostname, Path hosts, Path resolvConf) {
         if (hostNetwork && Files.isReadable(hostHosts)) {
             Files.copy(hostHosts, hosts, StandardCopyOption.REPLACE_EXISTING);
         } else {
-            Files.writeString(hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+            StringBuilder text = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
                     + "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+            for (String extra : request.hostConfig().extraHosts() == null ? List.<String>of()
+                    : request.hostConfig().extraHosts()) {
+                text.append(extraHost(extra)).append('\n');
+            }
+            for (String line : attachment == null ? List.<String>of() : attachment.hostsEntries()) {
+                text.append(line).append('\n');
+            }
+            Files.writeString(hosts, text);
         }
         Path resolv = dir.resolve("resolv.conf");
         Path hostResolv = Path.of("/etc/resolv.conf");
-        Files.write(resolv, Files.isReadable(hostResolv) ? Files.readAllBytes(hostResolv) : new byte[0]);
+        if (attachment != null && attachment.resolvConf() != null) {
+            Files.writeString(resolv, attachment.resolvConf());
+        } else {
+            Files.write(resolv, Files.isReadable(hostResolv) ? Files.readAllBytes(hostResolv) : new byte[0]);
+        }
         return new NetworkFiles(hostnameFile, hosts, resolv);
+    }
+
+    /** {@code --add-host name:address} as a hosts line ({@code address\tname}); the CLI already checked the form. */
+    private static String extraHost(String spec) {
+        int colon = spec.indexOf(':');
+        if (colon <= 0) {
+            throw new InvalidContainerConfigException("invalid extra host: " + spec);
+        }
+        return spec.substring(colon + 1) + "\t" + spec.substring(0, colon);
     }
 }

@@ -90,7 +90,7 @@ final class RunningContainers implements RunningContainerBackend {
                 }
             }
             store.save(new ContainerRecord(r.id(), r.name(), r.created(), r.image(), r.imageId(), r.request(), next,
-                    r.config(), r.path(), r.args(), r.snapshot(), r.state()));
+                    r.config(), r.path(), r.args(), r.snapshot(), r.state(), r.networks()));
         }
         return List.of();
     }

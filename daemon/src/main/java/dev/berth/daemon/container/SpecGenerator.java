@@ -65,6 +65,15 @@ public final class SpecGenerator {
      * @throws InvalidContainerConfigException for a request dockerd would refuse
      */
     public Spec generate(String id, ImageConfig image, CreateRequest request, Path rootfs, NetworkFiles files) {
+        return generate(id, image, request, rootfs, files, null);
+    }
+
+    /**
+     * The spec, joining the network namespace that the daemon set up at {@code networkNamespace}
+     * (a pinned namespace; null: the runtime makes one, or the mode says otherwise).
+     */
+    public Spec generate(String id, ImageConfig image, CreateRequest request, Path rootfs, NetworkFiles files,
+            String networkNamespace) {
         HostConfig hc = request.hostConfig();
         CreateChecks.check(request.config(), hc);
         ContainerConfig config = ImageDefaults.merge(request.config(), image == null ? null : image.config());
@@ -98,7 +107,7 @@ public final class SpecGenerator {
         List<MountPoint> points = MountPoints.parse(config, hc);
         boolean unconfinedPaths = hc.isPrivileged() || security.unconfinedSystemPaths();
         Linux linux = new Linux(
-                ContainerNamespaces.build(modes, pids),
+                ContainerNamespaces.build(modes, pids, networkNamespace),
                 null, null, null,
                 devices.devices().isEmpty() ? null : devices.devices(),
                 cgroupsPath(id, hc),
