@@ -69,8 +69,14 @@ public final class Berthd implements Callable<Integer> {
     @Option(names = "--registry-mirror", paramLabel = "URL", description = "Preferred Docker Hub mirror; repeatable")
     List<String> registryMirrors;
 
-    @Option(names = {"-b", "--bridge"}, paramLabel = "NAME", description = "Attach containers to a network bridge; none: no default network, so a container without --network gets none")
+    @Option(names = {"-b", "--bridge"}, paramLabel = "NAME", description = "The default bridge network's host interface (default berth0); none: no default network, so a container without --network gets none")
     String bridge;
+
+    @Option(names = "--bip", paramLabel = "CIDR", description = "The default bridge's address and prefix (e.g. 172.17.0.1/16; default: the first free default pool)")
+    String bip;
+
+    @Option(names = "--default-address-pool", paramLabel = "base=CIDR,size=N", description = "Pool that user networks' subnets come from; repeatable (replaces the defaults)")
+    List<String> defaultAddressPools;
 
     @Option(names = {"-l", "--log-level"}, paramLabel = "LEVEL", description = "Log level: debug, info, warn, error, fatal (default info)")
     String logLevel;
@@ -107,7 +113,7 @@ public final class Berthd implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings flags = new Settings(hosts, tls, tlsVerify, tlsCaCert, tlsCert, tlsKey, dataRoot, execRoot, pidFile,
-                insecureRegistries, registryMirrors, logLevel, debug, bridge);
+                insecureRegistries, registryMirrors, logLevel, debug, bridge, bip, defaultAddressPools);
         Path file = configFile != null ? configFile : Files.exists(ConfigFile.DEFAULT) ? ConfigFile.DEFAULT : null;
         Settings fromFile = file == null ? Settings.NONE : ConfigFile.read(file);
         DaemonConfig config = DaemonConfig.resolve(flags.over(fromFile));

@@ -24,13 +24,14 @@ final class ConfigFile {
     static final Path DEFAULT = Path.of("/etc/berth/daemon.json");
 
     private static final Set<String> KEYS = Set.of("hosts", "tls", "tlsverify", "tlscacert", "tlscert", "tlskey",
-            "data-root", "exec-root", "pidfile", "insecure-registries", "registry-mirrors", "log-level", "debug", "bridge");
+            "data-root", "exec-root", "pidfile", "insecure-registries", "registry-mirrors", "log-level", "debug", "bridge", "bip",
+            "default-address-pools");
 
     /** dockerd's other daemon.json keys: known, but not (yet) Berth options. */
     private static final Set<String> DOCKERD_ONLY = Set.of("allow-nondistributable-artifacts", "api-cors-header",
-            "authorization-plugins", "bip", "bip6", "bridge", "builder", "cdi-spec-dirs", "cgroup-parent",
+            "authorization-plugins", "bip6", "builder", "cdi-spec-dirs", "cgroup-parent",
             "containerd", "containerd-namespace", "containerd-plugins-namespace", "data-root-graph",
-            "default-address-pools", "default-cgroupns-mode", "default-gateway", "default-gateway-v6",
+            "default-cgroupns-mode", "default-gateway", "default-gateway-v6",
             "default-ipc-mode", "default-network-opts", "default-runtime", "default-shm-size", "default-ulimits",
             "dns", "dns-opts", "dns-search", "exec-opts", "experimental", "features", "fixed-cidr", "fixed-cidr-v6",
             "group", "host-gateway-ip", "icc", "init", "init-path", "ip", "ip-forward", "ip-masq", "ip6tables",
@@ -85,7 +86,7 @@ final class ConfigFile {
         return new Settings(f.strings("hosts"), f.bool("tls"), f.bool("tlsverify"), f.path("tlscacert"),
                 f.path("tlscert"), f.path("tlskey"), f.path("data-root"), f.path("exec-root"), f.path("pidfile"),
                 f.strings("insecure-registries"), f.strings("registry-mirrors"), f.string("log-level"),
-                f.bool("debug"), f.string("bridge"));
+                f.bool("debug"), f.string("bridge"), f.string("bip"), f.pools("default-address-pools"));
     }
 
     /** Typed access to the object's fields, with errors that name the key and the type it needs. */
@@ -115,6 +116,25 @@ final class ConfigFile {
                 throw wrongType(key, "true or false");
             }
             return n.asBoolean();
+        }
+
+        /** dockerd's {@code [{"base": "10.10.0.0/16", "size": 24}]}, as the flag's {@code base=…,size=…} strings. */
+        List<String> pools(String key) throws StartupFailure {
+            JsonNode n = root.get(key);
+            if (n == null || n.isNull()) {
+                return null;
+            }
+            if (!n.isArray()) {
+                throw wrongType(key, "a list of {\"base\": CIDR, \"size\": number} objects");
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode p : n) {
+                if (!p.isObject() || !p.path("base").isTextual() || !p.path("size").isInt()) {
+                    throw wrongType(key, "a list of {\"base\": CIDR, \"size\": number} objects");
+                }
+                out.add("base=" + p.get("base").asText() + ",size=" + p.get("size").asInt());
+            }
+            return out;
         }
 
         List<String> strings(String key) throws StartupFailure {

@@ -18,7 +18,13 @@ import dev.berth.daemon.container.ContainerCommit;
 import dev.berth.daemon.api.exec.ExecRoutes;
 import dev.berth.daemon.api.container.RunningContainerRoutes;
 import dev.berth.daemon.container.ContainerService;
+import dev.berth.daemon.api.network.NetworkRoutes;
 import dev.berth.daemon.api.volume.VolumeRoutes;
+import dev.berth.daemon.container.ContainerRecord;
+import dev.berth.daemon.container.EndpointConfig;
+import dev.berth.daemon.network.ContainerDirectory;
+import dev.berth.daemon.network.NetworkDefaults;
+import dev.berth.daemon.network.NetworkStack;
 import dev.berth.daemon.volume.VolumeService;
 import dev.berth.daemon.container.ContainerStore;
 import dev.berth.daemon.container.ExecService;
@@ -66,12 +72,14 @@ public final class Daemon implements AutoCloseable {
     private final EventBus events;
     private final HttpServer server;
     private final RegistryClient registry;
+    private final NetworkStack network;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean stopping;
 
     private Daemon(DaemonConfig config, PidFile pidFile, EventBus events, HttpServer server,
-            RegistryClient registry) {
+            RegistryClient registry, NetworkStack network) {
         this.registry = registry;
+        this.network = network;
         this.config = config;
         this.pidFile = pidFile;
         this.events = events;
@@ -149,16 +157,26 @@ public final class Daemon implements AutoCloseable {
                 volumes = VolumeService.open(config.dataRoot(), events, nameOrId -> containerStore.get(nameOrId).id());
                 containers = new ContainerService(containerStore, images, events, HostProfile.probe(), config.execRoot());
                 containers.useVolumes(volumes.forContainers());
-                containers.resume();
             } catch (IOException e) {
                 registry.close();
                 throw new StartupFailure("container store: " + e.getMessage(), e);
             }
+            NetworkStack network;
+            try {
+                network = NetworkStack.open(config.dataRoot(), config.execRoot(),
+                        NetworkDefaults.of(config.bridge(), config.bip(), config.addressPools()), events,
+                        containerDirectory(containers));
+            } catch (IOException | RuntimeException e) {
+                registry.close();
+                throw new StartupFailure("networks: " + e.getMessage(), e);
+            }
+            containers.useNetworks(network.sandboxes());
+            containers.resume();
             images.setImageUsers(containers);
             HostSystem system = new HostSystem(facts, HostFacts.probe(),
                     Inventory.empty().withImages(images).withContainerStates(containers::counts).withVolumes(volumes), events);
             Router router = Router.of(new SystemRoutes(system, events), new ImageRoutes(images),
-                    new ContainerRoutes(containers), new VolumeRoutes(volumes),
+                    new ContainerRoutes(containers), new VolumeRoutes(volumes), new NetworkRoutes(network.networks()),
                     new ArchiveRoutes(new ContainerArchive(containers, images::snapshots, events)),
                     new CommitRoutes(new ContainerCommit(containers, images, events)),
                     new ExecRoutes(new ExecService(containers, events)),
@@ -173,6 +191,8 @@ public final class Daemon implements AutoCloseable {
             try {
                 server = HttpServer.start(listeners, router, headers);
             } catch (IOException e) {
+                network.close();
+                registry.close();
                 throw new StartupFailure(e.getMessage(), e);
             }
             for (HttpServer.Bound b : server.bound()) {
@@ -180,11 +200,32 @@ public final class Daemon implements AutoCloseable {
             }
             LOG.info("Daemon has completed initialization (berthd " + build.version() + ", API " + ApiVersion.CURRENT
                     + ", data root " + config.dataRoot() + ")");
-            return new Daemon(config, pid, events, server, registry);
+            return new Daemon(config, pid, events, server, registry, network);
         } catch (StartupFailure | RuntimeException e) {
             pid.close();
             throw e;
         }
+    }
+
+    /** The containers as the network code sees them. */
+    private static ContainerDirectory containerDirectory(ContainerService containers) {
+        return new ContainerDirectory() {
+            @Override
+            public ContainerRecord get(String nameOrId) {
+                return containers.find(nameOrId);
+            }
+
+            @Override
+            public List<ContainerRecord> all() {
+                return containers.records();
+            }
+
+            @Override
+            public ContainerRecord updateNetworks(String id,
+                    java.util.function.UnaryOperator<Map<String, EndpointConfig>> change) {
+                return containers.updateNetworks(id, change);
+            }
+        };
     }
 
     private static List<HttpServer.Listener> listeners(DaemonConfig config, List<String> warnings)

@@ -25,13 +25,16 @@ import java.util.logging.Level;
  * @param registryMirrors    pull-through mirrors for Docker Hub, as {@code https://host/}
  * @param logLevel           the log level, as a JUL level
  * @param debug              {@code --debug}: debug logging and stack traces of failures
- * @param bridgeDisabled     {@code --bridge none}: containers without {@code --network} get none, as
- *                           with dockerd; otherwise they ask for the default bridge, which this
- *                           berthd does not have yet, and are refused
+ * @param bridge             the default bridge network's host interface ({@code --bridge}, default
+ *                           {@code berth0}); null for {@code --bridge none}: no default network, so
+ *                           containers without {@code --network} get a namespace with loopback only
+ * @param bip                {@code --bip}: the default bridge's gateway address and prefix, or null
+ *                           for the first free subnet of the default pools
+ * @param addressPools       {@code --default-address-pool}s as {@code base=CIDR,size=N}; empty for dockerd's
  */
 public record DaemonConfig(List<ListenAddress> hosts, TlsFiles tls, Path dataRoot, Path execRoot, Path pidFile,
                            List<String> insecureRegistries, List<String> registryMirrors, Level logLevel,
-                           boolean debug, boolean bridgeDisabled) {
+                           boolean debug, String bridge, String bip, List<String> addressPools) {
 
     public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
     public static final Path DEFAULT_DATA_ROOT = Path.of("/var/lib/berth");
@@ -41,12 +44,16 @@ public record DaemonConfig(List<ListenAddress> hosts, TlsFiles tls, Path dataRoo
         hosts = List.copyOf(hosts);
         insecureRegistries = List.copyOf(insecureRegistries);
         registryMirrors = List.copyOf(registryMirrors);
+        addressPools = List.copyOf(addressPools);
     }
 
-    /** A configuration for tests and embedding: one unix socket, the given roots, defaults for the rest. */
+    /** The default name of the default bridge's host interface (dockerd's is docker0). */
+    public static final String DEFAULT_BRIDGE = "berth0";
+
+    /** A configuration for tests and embedding: one unix socket, the given roots, no default bridge, defaults for the rest. */
     public static DaemonConfig of(Path socket, Path dataRoot, Path execRoot) throws StartupFailure {
         return resolve(new Settings(List.of("unix://" + socket), null, null, null, null, null, dataRoot, execRoot,
-                null, null, null, null, null, null));
+                null, null, null, null, null, "none", null, null));
     }
 
     /** Fills in defaults and checks everything, naming the setting at fault. */
@@ -103,11 +110,24 @@ public record DaemonConfig(List<ListenAddress> hosts, TlsFiles tls, Path dataRoo
                 mirrors.add(v);
             }
         }
-        if (s.bridge() != null && !s.bridge().isEmpty() && !s.bridge().equals("none")) {
-            throw new StartupFailure("--bridge " + s.bridge(), "only none is supported until Berth has bridge networks");
+        String bridge = s.bridge() == null || s.bridge().isEmpty() ? DEFAULT_BRIDGE : s.bridge();
+        if (bridge.length() > 15 || bridge.contains("/") || bridge.contains(" ")) {
+            throw new StartupFailure("--bridge " + bridge, "an interface name has at most 15 characters, no / or space");
+        }
+        if (s.bip() != null && !s.bip().matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
+            throw new StartupFailure("--bip " + s.bip(), "expected an IPv4 address with a prefix length, such as 172.17.0.1/16");
+        }
+        List<String> pools = s.defaultAddressPools() == null ? List.of() : s.defaultAddressPools();
+        for (String p : pools) {
+            if (!p.matches("base=\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2},size=\\d{1,2}")) {
+                throw new StartupFailure("--default-address-pool " + p, "expected base=CIDR,size=N, such as base=10.10.0.0/16,size=24");
+            }
+        }
+        if ("none".equals(bridge) && s.bip() != null) {
+            throw new StartupFailure("--bip " + s.bip(), "cannot be used with --bridge none");
         }
         return new DaemonConfig(hosts, tls, dataRoot, execRoot, pidFile, insecure, mirrors, level, debug,
-                "none".equals(s.bridge()));
+                "none".equals(bridge) ? null : bridge, s.bip(), pools);
     }
 
     /** logrus's level names, which dockerd's {@code --log-level} takes. */

@@ -10,10 +10,11 @@ import java.util.List;
  */
 record Settings(List<String> hosts, Boolean tls, Boolean tlsVerify, Path tlsCaCert, Path tlsCert, Path tlsKey,
                 Path dataRoot, Path execRoot, Path pidFile, List<String> insecureRegistries,
-                List<String> registryMirrors, String logLevel, Boolean debug, String bridge) {
+                List<String> registryMirrors, String logLevel, Boolean debug, String bridge, String bip,
+                List<String> defaultAddressPools) {
 
     static final Settings NONE = new Settings(null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null);
+            null, null, null, null, null);
 
     /** These settings, with {@code lower}'s where these have none. */
     Settings over(Settings lower) {
@@ -22,7 +23,8 @@ record Settings(List<String> hosts, Boolean tls, Boolean tlsVerify, Path tlsCaCe
                 first(tlsCaCert, lower.tlsCaCert), first(tlsCert, lower.tlsCert), first(tlsKey, lower.tlsKey),
                 first(dataRoot, lower.dataRoot), first(execRoot, lower.execRoot), first(pidFile, lower.pidFile),
                 first(insecureRegistries, lower.insecureRegistries), first(registryMirrors, lower.registryMirrors),
-                first(logLevel, lower.logLevel), first(debug, lower.debug), first(bridge, lower.bridge));
+                first(logLevel, lower.logLevel), first(debug, lower.debug), first(bridge, lower.bridge),
+                first(bip, lower.bip), first(defaultAddressPools, lower.defaultAddressPools));
     }
 
     private static <T> T first(T a, T b) {

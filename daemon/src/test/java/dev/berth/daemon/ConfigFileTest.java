@@ -80,7 +80,7 @@ class ConfigFileTest {
     void flagsWinOverTheFile() throws Exception {
         Settings file = ConfigFile.read(file("{\"data-root\": \"/from/file\", \"exec-root\": \"/run/file\", \"hosts\": [\"unix:///f.sock\"]}"));
         Settings flags = new Settings(null, null, null, null, null, null, Path.of("/from/flag"), null, null, List.of(),
-                null, null, null, null);
+                null, null, null, null, null, null);
         Settings merged = flags.over(file);
         assertThat(merged.dataRoot()).isEqualTo(Path.of("/from/flag"));
         assertThat(merged.execRoot()).isEqualTo(Path.of("/run/file"));

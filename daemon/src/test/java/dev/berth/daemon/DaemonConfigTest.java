@@ -16,7 +16,7 @@ class DaemonConfigTest {
     Path dir;
 
     private static Settings hosts(String... h) {
-        return new Settings(List.of(h), null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new Settings(List.of(h), null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     @Test
@@ -34,7 +34,7 @@ class DaemonConfigTest {
     @Test
     void pidFileFollowsTheExecRoot() throws Exception {
         DaemonConfig c = DaemonConfig.resolve(new Settings(null, null, null, null, null, null, null, Path.of("/tmp/x/exec"),
-                null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null));
         assertThat(c.pidFile()).isEqualTo(Path.of("/tmp/x/exec/berthd.pid"));
     }
 
@@ -55,10 +55,10 @@ class DaemonConfigTest {
     @Test
     void tlsNeedsItsFilesOnlyWithATcpListener() throws Exception {
         Settings noFiles = new Settings(List.of("tcp://127.0.0.1:0"), null, true, dir.resolve("ca.pem"),
-                dir.resolve("cert.pem"), dir.resolve("key.pem"), null, null, null, null, null, null, null, null);
+                dir.resolve("cert.pem"), dir.resolve("key.pem"), null, null, null, null, null, null, null, null, null, null);
         assertThatThrownBy(() -> DaemonConfig.resolve(noFiles)).hasMessage("--tlscert " + dir.resolve("cert.pem") + ": no such file");
         Settings unixOnly = new Settings(List.of("unix:///tmp/x.sock"), null, true, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null);
         assertThat(DaemonConfig.resolve(unixOnly).tls()).isNull();
 
         for (String f : new String[] {"ca.pem", "cert.pem", "key.pem"}) {
@@ -86,17 +86,33 @@ class DaemonConfigTest {
     @Test
     void dataAndExecRootsMustDiffer() {
         Settings s = new Settings(null, null, null, null, null, null, Path.of("/x"), Path.of("/x"), null, null, null, null, null,
-                null);
+                null, null, null);
         assertThatThrownBy(() -> DaemonConfig.resolve(s)).hasMessage("--exec-root /x: must differ from --data-root");
     }
 
+    private static Settings bridge(String bridge, String bip, List<String> pools) {
+        return new Settings(null, null, null, null, null, null, null, null, null, null, null, null, null, bridge, bip, pools);
+    }
+
     @Test
-    void bridgeNoneIsTheOnlyBridgeForNow() throws Exception {
-        Settings none = new Settings(null, null, null, null, null, null, null, null, null, null, null, null, null, "none");
-        assertThat(DaemonConfig.resolve(none).bridgeDisabled()).isTrue();
-        assertThat(DaemonConfig.resolve(hosts("unix:///tmp/x.sock")).bridgeDisabled()).isFalse();
-        Settings other = new Settings(null, null, null, null, null, null, null, null, null, null, null, null, null, "br0");
-        assertThatThrownBy(() -> DaemonConfig.resolve(other))
-                .hasMessage("--bridge br0: only none is supported until Berth has bridge networks");
+    void theDefaultBridgeIsBerth0AndNoneTurnsItOff() throws Exception {
+        assertThat(DaemonConfig.resolve(bridge("none", null, null)).bridge()).isNull();
+        assertThat(DaemonConfig.resolve(hosts("unix:///tmp/x.sock")).bridge()).isEqualTo("berth0");
+        assertThat(DaemonConfig.resolve(bridge("br-test", "10.9.0.1/24", List.of("base=10.10.0.0/16,size=24"))))
+                .satisfies(c -> {
+                    assertThat(c.bridge()).isEqualTo("br-test");
+                    assertThat(c.bip()).isEqualTo("10.9.0.1/24");
+                    assertThat(c.addressPools()).containsExactly("base=10.10.0.0/16,size=24");
+                });
+    }
+
+    @Test
+    void badBridgeSettingsNameTheFlag() {
+        assertThatThrownBy(() -> DaemonConfig.resolve(bridge("a-name-far-too-long", null, null)))
+                .hasMessageStartingWith("--bridge a-name-far-too-long: ");
+        assertThatThrownBy(() -> DaemonConfig.resolve(bridge(null, "10.9.0.1", null)))
+                .hasMessageStartingWith("--bip 10.9.0.1: expected an IPv4 address with a prefix length");
+        assertThatThrownBy(() -> DaemonConfig.resolve(bridge(null, null, List.of("10.10.0.0/16"))))
+                .hasMessageStartingWith("--default-address-pool 10.10.0.0/16: expected base=CIDR,size=N");
     }
 }

@@ -934,6 +934,28 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         locks.remove(r.id());
     }
 
+    // ---- for the networks
+
+    /** Changes the networks the container joins at its next start ({@code docker network connect|disconnect}). */
+    public ContainerRecord updateNetworks(String id, java.util.function.UnaryOperator<Map<String, EndpointConfig>> change) {
+        synchronized (lockOf(id)) {
+            ContainerRecord r = store.get(id);
+            ContainerRecord now = r.withNetworks(change.apply(r.networks()));
+            store.save(now);
+            return now;
+        }
+    }
+
+    /** Every container's record. */
+    public List<ContainerRecord> records() {
+        return store.all();
+    }
+
+    /** The record of a container; 404 {@code No such container: …} if there is none. */
+    public ContainerRecord find(String nameOrId) {
+        return store.get(nameOrId);
+    }
+
     // ---- for the file routes (ContainerArchive) and commit (ContainerCommit)
 
     /** The record of a container; 404 {@code No such container: …} if there is none. */

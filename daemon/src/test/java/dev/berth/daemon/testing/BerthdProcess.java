@@ -46,7 +46,9 @@ public final class BerthdProcess implements AutoCloseable {
 
     /**
      * Starts a daemon in {@code dir} (socket {@code dir/berth.sock}, roots {@code dir/data} and
-     * {@code dir/exec}) with extra flags, and waits until it answers {@code /_ping}.
+     * {@code dir/exec}) with extra flags, and waits until it answers {@code /_ping}. Without a
+     * {@code --bridge} among them it gets {@code --bridge none}: daemons side by side must not
+     * share the host's {@code berth0}; network tests give each its own bridge and subnets.
      */
     public static BerthdProcess start(Path dir, String... extraArgs) throws IOException, InterruptedException {
         return start(dir, java.util.Map.of(), extraArgs);
@@ -59,6 +61,9 @@ public final class BerthdProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("-H", "unix://" + socket, "--data-root", dir.resolve("data").toString(),
                 "--exec-root", dir.resolve("exec").toString()));
         args.addAll(List.of(extraArgs));
+        if (!args.contains("--bridge") && !args.contains("-b")) {
+            args.addAll(List.of("--bridge", "none"));
+        }
         BerthdProcess p = launch(dir, args, env);
         p.awaitReady(socket);
         return p;

@@ -20,9 +20,12 @@ public final class ContainerDaemon implements AutoCloseable {
         this.docker = docker;
     }
 
-    /** Starts the daemon under {@code dir}/d, with the CLI's config in {@code dir}/docker-config. */
-    public static ContainerDaemon start(Path dir) throws Exception {
-        BerthdProcess daemon = BerthdProcess.start(dir.resolve("d"));
+    /**
+     * Starts the daemon under {@code dir}/d with {@code berthdArgs}, with the CLI's config in
+     * {@code dir}/docker-config.
+     */
+    public static ContainerDaemon start(Path dir, String... berthdArgs) throws Exception {
+        BerthdProcess daemon = BerthdProcess.start(dir.resolve("d"), berthdArgs);
         try {
             DockerCli docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
             BusyboxImage.importInto(docker, dir);
