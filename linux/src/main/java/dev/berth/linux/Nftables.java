@@ -21,12 +21,16 @@ import java.lang.invoke.MethodHandle;
  * {@code setns(2)}'d into it; the daemon creates its context in the host namespace. The one
  * exception is resolving interface indexes ({@code iif}/{@code oif}, unlike
  * {@code iifname}/{@code oifname}), which libnftables does with a fresh rtnetlink socket in the
- * namespace of the calling thread; Berth's rules match interfaces by name only.
+ * namespace of the calling thread (a rule naming {@code iif} of an interface that only the
+ * context's namespace has fails with "interface does not exist" from any other thread);
+ * Berth's rules match interfaces by name only.
  *
  * <p><b>Threads.</b> A context is not thread-safe, and libnftables 1.0.6 also keeps
  * process-wide state (a one-time init in {@code nft_ctx_new}, the interface cache that every
  * run releases), so all contexts in the process share one lock: calls from several threads
- * are serialised, never concurrent. Firewall changes are rare and take about a millisecond.
+ * are serialised, never concurrent. Firewall changes are rare and short: a map element takes
+ * about 0.3 ms, replacing a small table 0.4 ms; opening the first context about 100 ms, most of
+ * it creating the downcall handles.
  *
  * <p>Use {@link #isAvailable()} to find out whether {@code libnftables.so.1} can be loaded
  * (Debian's {@code libnftables1}, pulled in by {@code nftables}).
@@ -43,7 +47,7 @@ public final class Nftables implements AutoCloseable {
     /** Guards every libnftables call, across contexts; see the class comment. */
     private static final Object LOCK = new Object();
 
-    private MemorySegment ctx; // guarded by LOCK; NULL once closed
+    private MemorySegment ctx; // guarded by LOCK; null once closed
 
     private Nftables(MemorySegment ctx) {
         this.ctx = ctx;
