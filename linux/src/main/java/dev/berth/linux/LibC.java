@@ -49,6 +49,18 @@ final class LibC {
     }
 
     /**
+     * A variadic {@code name} ({@code ioctl}, {@code fcntl}) whose arguments from index
+     * {@code firstVariadic} on are the variadic ones: the x86_64 ABI passes those differently
+     * (the caller sets the vector register count), so they must not be declared as fixed.
+     */
+    static MethodHandle variadicHandle(String name, FunctionDescriptor fd, int firstVariadic) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, fd, Linker.Option.firstVariadicArg(firstVariadic),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    /**
      * {@code name} from libc when this glibc wraps it, else {@code syscall(2)} with {@code number}
      * behind the same type, so callers invoke either exactly alike. For calls that glibc wrapped
      * years after the kernel added them ({@code pidfd_open} arrived in glibc 2.36, Linux 5.3).
@@ -90,6 +102,11 @@ final class LibC {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), true);
     }
 
+    private static final class Close {
+        static final MethodHandle H = handle("close",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), false);
+    }
+
     private static final class StrError {
         static final MethodHandle H = handle("strerror",
                 FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT), false);
@@ -106,6 +123,18 @@ final class LibC {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("kill downcall failed", t);
+        }
+    }
+
+    /**
+     * {@code close(2)}, ignoring its result: on Linux the descriptor is released even when close
+     * reports an error, so retrying could close a descriptor another thread has since opened.
+     */
+    static void close(int fd) {
+        try {
+            int ignored = (int) Close.H.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close downcall failed", t);
         }
     }
 
