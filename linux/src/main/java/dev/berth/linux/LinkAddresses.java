@@ -3,6 +3,7 @@ package dev.berth.linux;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 
 /**
  * The {@code RTM_NEWADDR}/{@code RTM_DELADDR} messages behind {@link Rtnetlink}'s address verbs
@@ -51,9 +52,9 @@ final class LinkAddresses {
     /** The highest address of {@code address/prefixLength}. */
     static Inet4Address broadcast(Inet4Address address, int prefixLength) {
         checkPrefix(prefixLength);
-        int a = java.nio.ByteBuffer.wrap(address.getAddress()).getInt();
+        int a = ByteBuffer.wrap(address.getAddress()).getInt();
         int host = prefixLength == 0 ? -1 : (1 << (32 - prefixLength)) - 1;
-        return ipv4(java.nio.ByteBuffer.allocate(4).putInt(a | host).array());
+        return ipv4(ByteBuffer.allocate(4).putInt(a | host).array());
     }
 
     /** An RTM_NEWADDR reply, or null for another family (IPv6 goes here later). */

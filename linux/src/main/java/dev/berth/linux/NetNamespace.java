@@ -18,6 +18,12 @@ import java.util.concurrent.Callable;
  * {@code NamespaceThreads}). Sockets keep the namespace they were made in, so a socket opened
  * inside {@link #call} (a DNS server's, a netlink socket's) goes on acting there afterwards.
  *
+ * <p>A mount namespace created after a pin holds a copy of the pin's mount, and with it the
+ * namespace, until that copy goes: a container that pivots its root and detaches the old one
+ * drops it; anything else that unshares the mount namespace should unmount the pin
+ * directory, or the daemon should make that directory a shared mount so unmounts propagate
+ * (what {@code ip netns} does with {@code /run/netns}).
+ *
  * <p>The namespace descriptor that rtnetlink needs to place an interface inside it
  * ({@code IFLA_NET_NS_FD}) is opened on first use and held until {@link #close()} or
  * {@link #delete()}; thread-safe.
@@ -63,7 +69,11 @@ public final class NetNamespace implements AutoCloseable {
         return new NetNamespace(file, -1);
     }
 
-    /** The namespace pinned at {@code pin}; fails unless {@code pin} is a network namespace file. */
+    /**
+     * The namespace pinned at {@code pin}; fails unless {@code pin} is a network namespace's
+     * nsfs file (a pin, or {@code /proc/<pid>/ns/net}, which {@link #delete()} cannot remove).
+     * The descriptor opened for the check stays open until {@link #close()}.
+     */
     public static NetNamespace open(Path pin) throws ErrnoException {
         Path file = pin.toAbsolutePath().normalize();
         return new NetNamespace(file, NamespaceCalls.openNetNamespace(file));

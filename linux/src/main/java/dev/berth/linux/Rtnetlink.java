@@ -1,6 +1,7 @@
 package dev.berth.linux;
 
 import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,15 +22,12 @@ import java.util.OptionalInt;
  * in each request so that IPv6 can follow. Thread-safe: requests on one socket take turns.
  */
 public final class Rtnetlink implements AutoCloseable {
-    // <linux/rtnetlink.h>: message types
+    // <linux/rtnetlink.h>: message types (the address and route ones are in LinkAddresses and Routes)
     private static final int RTM_NEWLINK = 16;
     private static final int RTM_DELLINK = 17;
     private static final int RTM_GETLINK = 18;
     private static final int RTM_SETLINK = 19;
-    private static final int RTM_NEWADDR = 20;
-    private static final int RTM_DELADDR = 21;
     private static final int RTM_GETADDR = 22;
-    private static final int RTM_NEWROUTE = 24;
     private static final int RTM_GETROUTE = 26;
     // <linux/if_link.h>: IFLA_* attributes of a link; IFLA_INFO_* nested in IFLA_LINKINFO
     static final int IFLA_ADDRESS = 1;
@@ -285,7 +283,7 @@ public final class Rtnetlink implements AutoCloseable {
 
     /** {@code IFNAMSIZ} is 16 with the NUL; the kernel would answer a longer name with a bare EINVAL. */
     private static String checkName(String name) {
-        if (name == null || name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15
+        if (name == null || name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 15
                 || name.contains("/") || name.contains(" ") || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("invalid link name: " + name);
         }

@@ -58,6 +58,7 @@ class NetNamespaceTest {
         NetNamespace ns = create("sub/dir/c1");
 
         assertThat(threadNamespace()).isEqualTo(before);
+        assertThat(NetTestSupport.allThreadsNamespaces()).containsExactly(before);
         assertThat(ns.path()).isEqualTo(dir.resolve("sub/dir/c1"));
         assertThat(MountInfo.read()).anyMatch(m -> m.mountPoint().equals(ns.path()) && m.fsType().equals("nsfs"));
         assertThat(pinnedNamespace(ns.path())).isNotEqualTo(before);
@@ -96,6 +97,8 @@ class NetNamespaceTest {
         }).join();
         assertThat(fromVirtual.get()).isEqualTo(pinnedNamespace(ns.path()));
         assertThat(threadNamespace()).isEqualTo(before);
+        // every namespace thread went back home after its task, none lingers inside
+        assertThat(NetTestSupport.allThreadsNamespaces()).containsExactly(before);
     }
 
     @Test

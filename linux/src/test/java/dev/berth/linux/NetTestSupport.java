@@ -16,6 +16,21 @@ final class NetTestSupport {
         return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
     }
 
+    /** The network namespaces of all the JVM's threads (/proc/self/task/*), a thread gone meanwhile skipped. */
+    static java.util.Set<String> allThreadsNamespaces() throws IOException {
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    seen.add(Files.readSymbolicLink(task.resolve("ns/net")).toString());
+                } catch (IOException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return seen;
+    }
+
     /** The namespace {@code pin} holds, in the same form. */
     static String pinnedNamespace(Path pin) throws IOException {
         return "net:[" + Files.getAttribute(pin, "unix:ino") + "]";
