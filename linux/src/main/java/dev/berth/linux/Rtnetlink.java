@@ -2,7 +2,6 @@ package dev.berth.linux;
 
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -17,7 +16,9 @@ import java.util.OptionalInt;
  * thread's (the host's, for a daemon thread), {@link #openIn} in another one, whichever thread
  * then uses it. Every change is acknowledged by the kernel before the method returns; a refusal
  * throws {@link ErrnoException} naming the operation and the object, such as
- * {@code add veth veth1a2b3c: file exists}, with the errno (EEXIST) to test. Links are named
+ * {@code add veth veth1a2b3c: file exists}, with the errno (EEXIST) to test; when the kernel
+ * explains itself (extended ack) its words come in parentheses before the errno's text:
+ * {@code add address 10.0.0.2/24 to eth0 (ipv4: Address already assigned): file exists}. Links are named
  * (at most 15 bytes, {@code IFNAMSIZ} - 1); IPv4 only for now, with the address family kept
  * in each request so that IPv6 can follow. Thread-safe: requests on one socket take turns.
  */

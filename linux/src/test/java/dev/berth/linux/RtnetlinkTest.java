@@ -205,6 +205,26 @@ class RtnetlinkTest {
     }
 
     @Test
+    void dumpsThatSpanSeveralDatagramsAreReadToTheEnd() throws Exception {
+        // lo's routes live in the local table, which routes() leaves out
+        assertThat(hostNl.routes()).isEmpty();
+        int pairs = 40; // 80 links of about 1.5 KiB each: more than one 32 KiB datagram
+        for (int i = 0; i < pairs; i++) {
+            hostNl.addVeth("a" + i + id, "b" + i + id, null);
+        }
+        hostNl.setUp("a0" + id); // the kernel adds an address's subnet route only on a link that is up
+        hostNl.addAddress("a0" + id, ip("1"), 24);
+        List<Rtnetlink.Link> links = hostNl.links();
+        assertThat(links).hasSize(1 + 2 * pairs);
+        assertThat(links).extracting(Rtnetlink.Link::name).contains("lo", "a0" + id, "b" + (pairs - 1) + id);
+        assertThat(links).extracting(Rtnetlink.Link::index).doesNotHaveDuplicates();
+        assertThat(hostNl.addresses("a0" + id)).hasSize(1);
+        assertThat(hostNl.addresses("a1" + id)).isEmpty();
+        assertThat(hostNl.routes()).containsExactly(
+                new Rtnetlink.Route(ip("0"), 24, null, hostNl.linkIndex("a0" + id).orElseThrow(), ip("1")));
+    }
+
+    @Test
     void measureOneContainersNetworkSetup() throws Exception {
         hostNl.addBridge(bridge);
         hostNl.setUp(bridge);
