@@ -31,7 +31,7 @@ final class ContainerResolver implements EmbeddedDns.Registration {
     private static final System.Logger LOG = System.getLogger(ContainerResolver.class.getName());
     /** Datagrams read per wake-up, so that one busy container cannot starve the others. */
     private static final int DATAGRAMS_PER_TURN = 32;
-    /** Caps on what one container may hold open, so it cannot exhaust the daemon's descriptors. */
+    /** Caps on what one container may hold open, so it cannot take all of the server's forwarding slots. */
     static final int MAX_FORWARDS = 128;
     static final int MAX_TCP_CLIENTS = 16;
 
@@ -42,12 +42,13 @@ final class ContainerResolver implements EmbeddedDns.Registration {
     private final List<InetSocketAddress> upstreams;
     private final Duration timeout;
     private final SecureRandom random;
+    private final InFlight inFlight;
     private final Set<Forward> forwards = new HashSet<>();
     private final Set<TcpClient> clients = new HashSet<>();
     private boolean open = true;
 
     ContainerResolver(EventLoop loop, DatagramChannel udp, ServerSocketChannel tcp, NameLookup names,
-            List<InetSocketAddress> upstreams, Duration timeout, SecureRandom random) {
+            List<InetSocketAddress> upstreams, Duration timeout, SecureRandom random, InFlight inFlight) {
         this.loop = loop;
         this.udp = udp;
         this.tcp = tcp;
@@ -55,6 +56,7 @@ final class ContainerResolver implements EmbeddedDns.Registration {
         this.upstreams = List.copyOf(upstreams);
         this.timeout = timeout;
         this.random = random;
+        this.inFlight = inFlight;
     }
 
     /** Registers the channels with the loop; runs on the loop. */
@@ -169,19 +171,18 @@ final class ContainerResolver implements EmbeddedDns.Registration {
 
     private void forward(Message query, byte[] packet, int limit, Consumer<byte[]> reply) {
         byte[] failure = Answers.reply(query, Rcode.SERVFAIL).toWire(limit);
-        if (upstreams.isEmpty() || forwards.size() >= MAX_FORWARDS) {
+        if (upstreams.isEmpty() || forwards.size() >= MAX_FORWARDS || !inFlight.tryAcquire()) {
             reply.accept(failure);
             return;
         }
-        Forward[] self = new Forward[1];
         Forward forward = new Forward(loop, upstreams, timeout, packet, random.nextInt(1 << 16), failure,
-                answer -> {
-                    forwards.remove(self[0]);
+                (done, answer) -> {
+                    forwards.remove(done);
+                    inFlight.release();
                     if (open) {
                         reply.accept(answer.length > limit ? Answers.truncate(answer, limit, query) : answer);
                     }
                 });
-        self[0] = forward;
         forwards.add(forward);
         forward.start();
     }
@@ -196,6 +197,7 @@ final class ContainerResolver implements EmbeddedDns.Registration {
             open = false;
             for (Forward forward : List.copyOf(forwards)) {
                 forward.cancel();
+                inFlight.release();
             }
             forwards.clear();
             for (TcpClient client : List.copyOf(clients)) {

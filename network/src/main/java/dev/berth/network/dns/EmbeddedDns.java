@@ -43,6 +43,8 @@ public final class EmbeddedDns implements AutoCloseable {
     private final Duration timeout;
     private final EventLoop loop = new EventLoop("berth-dns");
     private final SecureRandom random = new SecureRandom();
+    private final InFlight inFlight = new InFlight(InFlight.DEFAULT_LIMIT);
+    private volatile boolean closed;
 
     /**
      * @param upstreams where unknown names go, in order of preference; empty means every such
@@ -84,7 +86,11 @@ public final class EmbeddedDns implements AutoCloseable {
             List<InetSocketAddress> upstreams) {
         Objects.requireNonNull(udp, "udp");
         Objects.requireNonNull(names, "names");
-        ContainerResolver resolver = new ContainerResolver(loop, udp, tcp, names, upstreams, timeout, random);
+        if (closed) {
+            throw new IllegalStateException("embedded dns: serve " + localAddress(udp) + ": server is closed");
+        }
+        ContainerResolver resolver = new ContainerResolver(loop, udp, tcp, names, upstreams, timeout, random,
+                inFlight);
         loop.call(() -> {
             try {
                 resolver.start();
@@ -120,6 +126,7 @@ public final class EmbeddedDns implements AutoCloseable {
     /** Stops the event loop and closes every channel still served. */
     @Override
     public void close() {
+        closed = true;
         loop.close();
     }
 

@@ -11,17 +11,20 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.AbstractSelectableChannel;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * One query on its way to the upstream resolvers, as a state machine on the {@link EventLoop}:
  * each upstream in turn gets the query over UDP from a fresh socket, and over TCP (RFC 1035
- * 4.2.2) when its UDP answer is truncated; a timeout, an error, a SERVFAIL or a REFUSED moves
+ * 4.2.2) when its UDP answer is truncated; only the first {@link #MAX_UPSTREAMS} are tried, as
+ * glibc and Docker do; a timeout, an error, a SERVFAIL or a REFUSED moves
  * on to the next upstream. The query goes out under an id of its own and the answer comes
  * back to the client under the client's id. When every upstream failed, the last SERVFAIL or
  * REFUSED an upstream sent is passed on, or else the prepared failure reply.
  */
 final class Forward implements EventLoop.Handler {
+    /** resolv.conf(5)'s MAXNS, and Docker's maxExtDNS. */
+    static final int MAX_UPSTREAMS = 3;
     private static final int HEADER = 12;
     private static final int RCODE_SERVFAIL = 2;
     private static final int RCODE_REFUSED = 5;
@@ -32,7 +35,7 @@ final class Forward implements EventLoop.Handler {
     private final byte[] query;
     private final int clientId;
     private final byte[] failure;
-    private final Consumer<byte[]> done;
+    private final BiConsumer<Forward, byte[]> done;
 
     private int next;
     private byte[] fallback;
@@ -47,9 +50,9 @@ final class Forward implements EventLoop.Handler {
      * @param failure what the client gets when no upstream answers, already under its id
      */
     Forward(EventLoop loop, List<InetSocketAddress> upstreams, Duration timeout, byte[] query, int ourId,
-            byte[] failure, Consumer<byte[]> done) {
+            byte[] failure, BiConsumer<Forward, byte[]> done) {
         this.loop = loop;
-        this.upstreams = upstreams;
+        this.upstreams = upstreams.subList(0, Math.min(MAX_UPSTREAMS, upstreams.size()));
         this.timeout = timeout;
         this.query = query.clone();
         this.clientId = ((query[0] & 0xff) << 8) | (query[1] & 0xff);
@@ -106,8 +109,8 @@ final class Forward implements EventLoop.Handler {
             try {
                 sendUdp(upstream);
                 return;
-            } catch (IOException e) {
-                release(); // an unreachable network, say: the next one may do
+            } catch (IOException | RuntimeException e) {
+                release(); // an unreachable network, or no IPv6 on this host: the next one may do
             }
         }
         finish(fallback != null ? fallback : failure);
@@ -204,7 +207,7 @@ final class Forward implements EventLoop.Handler {
     private void finish(byte[] answer) {
         finished = true;
         release();
-        done.accept(answer);
+        done.accept(this, answer);
     }
 
     private void release() {

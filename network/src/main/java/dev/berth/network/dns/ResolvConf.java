@@ -1,10 +1,13 @@
 package dev.berth.network.dns;
 
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A resolv.conf file as its directives, and the file a container gets, made the way dockerd's
@@ -29,6 +32,7 @@ public record ResolvConf(List<InetAddress> nameservers, List<String> search, Lis
         List<String> other) {
     /** Where containers on a user network send their queries. */
     public static final String EMBEDDED_NAMESERVER = "127.0.0.11";
+    private static final Pattern DOTTED_QUAD = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
     private static final List<InetAddress> GOOGLE = List.of(
             InetAddress.ofLiteral("8.8.8.8"), InetAddress.ofLiteral("8.8.4.4"));
 
@@ -108,7 +112,7 @@ public record ResolvConf(List<InetAddress> nameservers, List<String> search, Lis
         }
         ResolvConf file = new ResolvConf(List.of(InetAddress.ofLiteral(EMBEDDED_NAMESERVER)), search, withNdots,
                 host.other());
-        String comment = "\n# ExtServers: " + upstreams.stream().map(InetAddress::getHostAddress).toList()
+        String comment = "\n# ExtServers: " + upstreams.stream().map(ResolvConf::addressText).toList()
                 .toString().replace(",", "") + "\n";
         return new Generated(file.render() + comment,
                 upstreams.stream().map(address -> new InetSocketAddress(address, 53)).toList());
@@ -132,7 +136,7 @@ public record ResolvConf(List<InetAddress> nameservers, List<String> search, Lis
     public String render() {
         StringBuilder text = new StringBuilder();
         for (InetAddress nameserver : nameservers) {
-            text.append("nameserver ").append(nameserver.getHostAddress()).append('\n');
+            text.append("nameserver ").append(addressText(nameserver)).append('\n');
         }
         if (!search.isEmpty()) {
             text.append("search ").append(String.join(" ", search)).append('\n');
@@ -158,12 +162,49 @@ public record ResolvConf(List<InetAddress> nameservers, List<String> search, Lis
         }
     }
 
-    private static java.util.Optional<InetAddress> literal(String text) {
+    /**
+     * An address as resolv.conf may write it: dotted quad without leading zeros (inet_pton(3),
+     * not inet_aton's "10.1" forms, which InetAddress would take), or IPv6 with an optional zone.
+     */
+    private static Optional<InetAddress> literal(String text) {
         try {
-            return java.util.Optional.of(InetAddress.ofLiteral(text));
+            if (text.indexOf(':') >= 0) {
+                return Optional.of(Inet6Address.ofLiteral(text));
+            }
+            return DOTTED_QUAD.matcher(text).matches() ? Optional.of(Inet4Address.ofLiteral(text)) : Optional.empty();
         } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
+    }
+
+    /** The address as people write it: IPv6 with its longest run of zero groups as "::" (RFC 5952). */
+    static String addressText(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        String full = address.getHostAddress();
+        int percent = full.indexOf('%');
+        String zone = percent >= 0 ? full.substring(percent) : "";
+        String[] groups = (percent >= 0 ? full.substring(0, percent) : full).split(":");
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group stays "0"
+        for (int i = 0; i < groups.length; ) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups) + zone;
+        }
+        String head = String.join(":", List.of(groups).subList(0, bestStart));
+        String tail = String.join(":", List.of(groups).subList(bestStart + bestLength, groups.length));
+        return head + "::" + tail + zone;
     }
 
     private static InetAddress requireAddress(String server) {

@@ -15,6 +15,8 @@ import java.util.ArrayDeque;
  */
 final class TcpClient implements EventLoop.Handler {
     static final Duration IDLE = Duration.ofSeconds(10);
+    /** Answers queued for a client that does not read them; past this it is cut off. */
+    private static final int MAX_QUEUED = 64;
 
     private final EventLoop loop;
     private final SocketChannel channel;
@@ -82,6 +84,10 @@ final class TcpClient implements EventLoop.Handler {
     private void send(byte[] answer) {
         pending--;
         if (closed) {
+            return;
+        }
+        if (out.size() >= MAX_QUEUED) {
+            close();
             return;
         }
         out.add(ByteBuffer.allocate(2 + answer.length).putShort((short) answer.length).put(answer).flip());
