@@ -5,6 +5,7 @@ import static dev.berth.network.dns.Clients.ask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -160,6 +161,43 @@ class ForwardingTest {
         assertThat(addresses(ask(server, false, "web.", Type.A))).containsExactly("10.88.0.2");
         assertThat(ask(server, false, "web.", Type.AAAA).getRcode()).isEqualTo(Rcode.NOERROR);
         assertThat(upstream.udpQueries.get()).isZero();
+    }
+
+    @Test
+    void aContainerHasAtMost128QueriesOutAndClosingItDropsThem() throws Exception {
+        FakeUpstream silent = upstream(FakeUpstream.Mode.SILENT);
+        EmbeddedDns dns = track(new EmbeddedDns(List.of(silent.address()), Duration.ofMinutes(1)));
+        ServedChannels channels = track(ServedChannels.open());
+        EmbeddedDns.Registration registration = dns.serve(channels.udp(), channels.tcp(), new StubNames());
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            long descriptorsBefore = openDescriptors();
+            for (int id = 1; id <= ContainerResolver.MAX_FORWARDS + 1; id++) {
+                Message query = Clients.query("q" + id + ".example.test.", Type.A);
+                query.getHeader().setID(id);
+                byte[] wire = query.toWire();
+                client.send(new DatagramPacket(wire, wire.length, channels.address()));
+            }
+            client.setSoTimeout(5_000);
+            byte[] buffer = new byte[512];
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            client.receive(packet); // the only answer before the minute is out: the one over the cap
+            Message refused = new Message(java.util.Arrays.copyOf(buffer, packet.getLength()));
+            long descriptorsForwarding = openDescriptors();
+
+            registration.close();
+
+            assertThat(refused.getHeader().getID()).isEqualTo(ContainerResolver.MAX_FORWARDS + 1);
+            assertThat(refused.getRcode()).isEqualTo(Rcode.SERVFAIL);
+            assertThat(descriptorsForwarding - descriptorsBefore).isGreaterThanOrEqualTo(ContainerResolver.MAX_FORWARDS);
+            // every forwarding socket went with the registration, and its two channels too
+            assertThat(openDescriptors()).isLessThanOrEqualTo(descriptorsBefore - 2);
+        }
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
     }
 
     private FakeUpstream upstream(FakeUpstream.Mode mode) throws IOException {

@@ -5,7 +5,8 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A container's view for the tests: three containers, one with a short id, one alias on two of them. */
 final class StubNames implements NameLookup {
@@ -16,7 +17,7 @@ final class StubNames implements NameLookup {
             "database", List.of("10.88.0.3"),
             "api", List.of("10.88.0.4", "10.88.0.5"));
     /** Every name the server asked about, as it asked. */
-    final List<String> asked = new CopyOnWriteArrayList<>();
+    final Set<String> asked = ConcurrentHashMap.newKeySet();
 
     @Override
     public List<Inet4Address> lookup(String name) {
