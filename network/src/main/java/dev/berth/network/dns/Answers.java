@@ -63,6 +63,31 @@ final class Answers {
         return Optional.of(reply);
     }
 
+    /**
+     * Parses and answers a query once, so that loading dnsjava's classes (about 150 ms, and
+     * SLF4J's start-up note on stderr) happens when the server starts, not on a container's first
+     * query.
+     */
+    static void warmUp() {
+        try {
+            Message query = Message.newQuery(Record.newRecord(Name.fromString("warm.up."), Type.A, DClass.IN));
+            Message parsed = new Message(query.toWire());
+            local(parsed, new NameLookup() {
+                @Override
+                public List<Inet4Address> lookup(String name) {
+                    return List.of((Inet4Address) InetAddress.ofLiteral("127.0.0.1"));
+                }
+
+                @Override
+                public Optional<String> reverse(Inet4Address address) {
+                    return Optional.empty();
+                }
+            }).orElseThrow().toWire(CLASSIC_UDP_LIMIT);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("dns warm-up: " + e.getMessage(), e);
+        }
+    }
+
     /** A reply to {@code query} with its id, question and RD flag, no records, and {@code rcode}. */
     static Message reply(Message query, int rcode) {
         Message reply = new Message(query.getHeader().getID());

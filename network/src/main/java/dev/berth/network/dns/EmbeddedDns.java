@@ -57,6 +57,7 @@ public final class EmbeddedDns implements AutoCloseable {
         }
         this.upstreams = List.copyOf(upstreams);
         this.timeout = timeout;
+        loop.execute(Answers::warmUp);
     }
 
     public EmbeddedDns(List<InetSocketAddress> upstreams) {

@@ -89,6 +89,17 @@ final class EventLoop implements AutoCloseable {
         return scratch.clear();
     }
 
+    /** Runs {@code task} on the loop soon, without waiting; dropped once the loop has stopped. */
+    void execute(Runnable task) {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            tasks.add(task);
+        }
+        selector.wakeup();
+    }
+
     /**
      * Runs {@code task} on the loop and waits for it. Once the loop has stopped the task runs on
      * the caller instead: nothing else touches the channels then.
