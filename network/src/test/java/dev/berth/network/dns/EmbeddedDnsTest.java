@@ -4,6 +4,7 @@ import static dev.berth.network.dns.Clients.addresses;
 import static dev.berth.network.dns.Clients.answers;
 import static dev.berth.network.dns.Clients.ask;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -224,6 +225,20 @@ class EmbeddedDnsTest {
             assertThat(addresses(ask(server, false, "web.", Type.A))).containsExactly("10.88.0.2");
             assertThat(addresses(ask(server, true, "web.", Type.A))).containsExactly("10.88.0.2");
             registration.close(); // twice is harmless
+        }
+    }
+
+    @Test
+    void closingTheServerClosesEveryChannelAndRefusesNewOnes() throws IOException {
+        dns.close();
+
+        assertThat(channels.udp().isOpen()).isFalse();
+        assertThat(channels.tcp().isOpen()).isFalse();
+        try (ServedChannels more = ServedChannels.open()) {
+            assertThatThrownBy(() -> dns.serve(more.udp(), more.tcp(), names))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageEndingWith("server is closed");
+            assertThat(more.udp().isOpen()).isTrue(); // refusing them leaves the caller's channels alone
         }
     }
 
