@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * One query on its way to the upstream resolvers, as a state machine on the {@link EventLoop}:
- * each upstream in turn gets the query over UDP from a fresh socket, and over TCP (RFC 1035
- * 4.2.2) when its UDP answer is truncated; only the first {@link #MAX_UPSTREAMS} are tried, as
- * glibc and Docker do; a timeout, an error, a SERVFAIL or a REFUSED moves
- * on to the next upstream. The query goes out under an id of its own and the answer comes
- * back to the client under the client's id. When every upstream failed, the last SERVFAIL or
- * REFUSED an upstream sent is passed on, or else the prepared failure reply.
+ * One query on its way to the upstream resolvers, as a state machine on the {@link EventLoop}.
+ * Each upstream in turn (the first {@link #MAX_UPSTREAMS}, as glibc and Docker use) gets the
+ * query over UDP from a fresh socket, and over TCP (RFC 1035 4.2.2) when its UDP answer is
+ * truncated; a timeout, an error, a SERVFAIL or a REFUSED moves on to the next. The query goes
+ * out under a random id of its own (with the kernel's random source port, against spoofed
+ * answers) and the answer comes back to the client under the client's id. When every upstream
+ * failed, the last SERVFAIL or REFUSED an upstream sent is passed on, or else the prepared
+ * failure reply.
  */
 final class Forward implements EventLoop.Handler {
     /** resolv.conf(5)'s MAXNS, and Docker's maxExtDNS. */
