@@ -1,5 +1,6 @@
 package dev.berth.network.proxy;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -7,7 +8,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -108,9 +109,16 @@ public final class PortAllocator {
         }
     }
 
+    /**
+     * The range in one read(2): the kernel's integer sysctl handlers return end-of-file to a read
+     * at a non-zero offset, and Files.readString reads a size-0 procfs file in small steps, which
+     * turns "32768 60999" into "3" (the same trap runtime's HostFacts.readSysctl notes).
+     */
     private static int[] kernelRange() {
-        try {
-            String[] parts = Files.readString(RANGE).strip().split("\\s+");
+        try (FileInputStream in = new FileInputStream(RANGE.toFile())) {
+            byte[] buf = new byte[64];
+            int n = in.read(buf);
+            String[] parts = new String(buf, 0, Math.max(n, 0), StandardCharsets.US_ASCII).strip().split("\\s+");
             return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
         } catch (IOException | RuntimeException e) {
             return new int[] {49153, 65535}; // dockerd's fallback (DefaultPortRangeStart/End)

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -32,6 +34,11 @@ import java.util.logging.Logger;
  */
 final class UdpBinding implements ProxyBinding {
     private static final Logger LOG = Logger.getLogger(UdpBinding.class.getName());
+    /**
+     * The largest UDP payload over IPv4 (65535 - 8 - 20), dockerd's UDPBufSize. Netty reads
+     * datagrams into 2048-byte buffers by default and silently cuts longer ones.
+     */
+    static final int MAX_DATAGRAM = 65507;
 
     private final Channel listener;
     private final InetSocketAddress target;
@@ -49,6 +56,7 @@ final class UdpBinding implements ProxyBinding {
         Bootstrap b = new Bootstrap()
                 .group(transport.group())
                 .channelFactory(transport.udp())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .handler(new Listener(transport, target, idleTimeout, flows));
         Channel listener = PortProxy.bind(b.bind(host), Protocol.UDP, host);
         return new UdpBinding(listener, target, flows);
@@ -130,6 +138,7 @@ final class UdpBinding implements ProxyBinding {
             Bootstrap b = new Bootstrap()
                     .group(listener.eventLoop())
                     .channelFactory(transport.udp())
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
