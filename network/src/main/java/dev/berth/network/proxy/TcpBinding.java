@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -66,6 +67,7 @@ final class TcpBinding implements ProxyBinding {
     }
 
     /** Runs on each accepted connection once it is active: dials the target, then relays. */
+    @ChannelHandler.Sharable
     private static final class Connector extends ChannelInboundHandlerAdapter {
         private final ProxyTransport transport;
         private final InetSocketAddress target;
@@ -75,11 +77,6 @@ final class TcpBinding implements ProxyBinding {
             this.transport = transport;
             this.target = target;
             this.connections = connections;
-        }
-
-        @Override
-        public boolean isSharable() {
-            return true;
         }
 
         @Override
