@@ -30,6 +30,7 @@ public final class Ipam {
 
     private final LedgerDirectory directory;
     private final List<AddressPool> pools;
+    private final HostNetworks hostNetworks;
     private final Map<String, NetworkLedger> networks = new HashMap<>();
 
     /** An IPAM on {@code dir} (the daemon's {@code <data-root>/network/ipam}) with dockerd's default pools. */
@@ -39,7 +40,13 @@ public final class Ipam {
 
     /** An IPAM whose pools replace the defaults, as {@code --default-address-pool} does. */
     public Ipam(Path dir, List<AddressPool> pools) throws IpamException {
+        this(dir, pools, HostNetworks.NONE);
+    }
+
+    /** An IPAM that also keeps pool picks clear of the subnets the host routes. */
+    public Ipam(Path dir, List<AddressPool> pools, HostNetworks hostNetworks) throws IpamException {
         this.pools = List.copyOf(pools);
+        this.hostNetworks = hostNetworks;
         try {
             this.directory = new LedgerDirectory(dir);
             for (NetworkLedger ledger : directory.load()) {
@@ -197,23 +204,30 @@ public final class Ipam {
     }
 
     /**
-     * The first pool subnet that overlaps no registered network, in pool order, as dockerd picks
-     * them. A registered network that spans a run of pool subnets is skipped in one step.
+     * The first pool subnet that overlaps no registered network and none of the host's, in pool
+     * order, as dockerd picks them. A network that spans a run of pool subnets is skipped in one
+     * step.
      */
     private Subnet freePoolSubnet() throws IpamException {
+        List<Subnet> taken = new ArrayList<>();
+        networks.values().forEach(l -> taken.add(l.addressing().subnet()));
+        try {
+            taken.addAll(hostNetworks.subnets());
+        } catch (IOException e) {
+            throw io("list the host's networks", e);
+        }
         for (AddressPool pool : pools) {
             long n = 0;
             while (n < pool.count()) {
                 Subnet candidate = pool.subnet(n);
-                Subnet taken = networks.values().stream().map(l -> l.addressing().subnet())
-                        .filter(candidate::overlaps).findFirst().orElse(null);
-                if (taken == null) {
+                Subnet overlapping = taken.stream().filter(candidate::overlaps).findFirst().orElse(null);
+                if (overlapping == null) {
                     return candidate;
                 }
                 long skipTo = n + 1;
-                if (taken.contains(candidate)) {
+                if (overlapping.contains(candidate)) {
                     // the pool subnet just past the taken network's broadcast address
-                    long takenEnd = Integer.toUnsignedLong(Subnet.bits(taken.broadcast()));
+                    long takenEnd = Integer.toUnsignedLong(Subnet.bits(overlapping.broadcast()));
                     long poolStart = Integer.toUnsignedLong(Subnet.bits(pool.base().network()));
                     skipTo = (takenEnd - poolStart + 1) >> (32 - pool.size());
                 }

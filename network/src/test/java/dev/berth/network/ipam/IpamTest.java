@@ -47,6 +47,22 @@ class IpamTest {
     }
 
     @Test
+    void poolPickingStaysClearOfTheHostsOwnNetworks() throws Exception {
+        // a LAN on 172.17.0.0/16 and a VPN on 172.18.4.0/22: the default bridge moves on, as dockerd's does
+        HostNetworks host = () -> List.of(Subnet.parse("172.17.0.0/16"), Subnet.parse("172.18.4.0/22"));
+        Ipam ipam = new Ipam(dir, AddressPool.dockerDefaults(), host);
+        assertThat(ipam.addNetwork("bridge", null, null, null).subnet()).hasToString("172.19.0.0/16");
+        // a subnet the user names is taken as named
+        assertThat(ipam.addNetwork("lan", Subnet.parse("172.17.0.0/24"), null, null).subnet()).hasToString("172.17.0.0/24");
+        Ipam failing = new Ipam(dir.resolve("other"), AddressPool.dockerDefaults(), () -> {
+            throw new java.io.IOException("netlink dump refused");
+        });
+        assertThatThrownBy(() -> failing.addNetwork("n", null, null, null))
+                .isInstanceOfSatisfying(IpamException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INTERNAL))
+                .hasMessage("list the host's networks: netlink dump refused");
+    }
+
+    @Test
     void configuredPoolsReplaceTheDefaultsAndRunOut() throws Exception {
         Ipam ipam = new Ipam(dir, List.of(AddressPool.parse("base=10.10.0.0/23,size=24")));
         assertThat(ipam.addNetwork("bridge", null, null, null).subnet()).hasToString("10.10.0.0/24");
