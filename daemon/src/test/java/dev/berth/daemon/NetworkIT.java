@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.daemon.testing.BerthdProcess;
 import dev.berth.daemon.testing.ContainerDaemon;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
@@ -210,7 +209,7 @@ class NetworkIT {
         assertThat(inUse.err()).containsIgnoringCase("already in use");
         DockerCli.Result missing = docker.run("run", "--rm", "--network", "nosuch", "busybox", "true");
         assertThat(missing.exit()).isNotZero();
-        assertThat(missing.err()).contains("network nosuch not found");
+        assertThat(missing.err()).contains("network nosuch not found").doesNotContain("Unable to find image");
         DockerCli.Result builtin = docker.run("network", "rm", "bridge");
         assertThat(builtin.exit()).isNotZero();
         assertThat(builtin.err()).contains("pre-defined network");
@@ -222,9 +221,7 @@ class NetworkIT {
         String ip = inspect("lasting").at("/NetworkSettings/IPAddress").asText();
         String mapped = docker.run("port", "lasting", "80").ok().out().trim();
         int port = Integer.parseInt(mapped.substring(mapped.lastIndexOf(':') + 1));
-        BerthdProcess daemon = berth.daemon;
-        daemon.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL, by its pid
-        berth = ContainerDaemon.start(dir, daemonArgs());
+        berth = berth.killAndRestart(dir, daemonArgs());
         docker = berth.docker;
         assertThat(inspect("lasting").at("/NetworkSettings/IPAddress").asText()).isEqualTo(ip);
         assertThat(get(port)).contains("hello from");

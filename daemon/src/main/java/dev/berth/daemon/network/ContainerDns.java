@@ -6,6 +6,7 @@ import dev.berth.network.dns.NameLookup;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -68,8 +69,8 @@ final class ContainerDns implements AutoCloseable {
         ServerSocketChannel tcp;
         try {
             Object[] channels = ns.call(() -> {
-                DatagramChannel u = DatagramChannel.open();
-                ServerSocketChannel t = ServerSocketChannel.open();
+                DatagramChannel u = DatagramChannel.open(StandardProtocolFamily.INET);
+                ServerSocketChannel t = ServerSocketChannel.open(StandardProtocolFamily.INET);
                 try {
                     u.bind(LISTEN);
                     t.bind(LISTEN);

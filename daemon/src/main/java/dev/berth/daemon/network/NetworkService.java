@@ -9,9 +9,7 @@ import dev.berth.daemon.events.EventBus;
 import dev.berth.daemon.events.EventType;
 import dev.berth.daemon.http.ApiException;
 import dev.berth.daemon.http.ErrorKind;
-import dev.berth.network.ipam.AddressPool;
 import dev.berth.network.ipam.Ipam;
-import dev.berth.network.ipam.IpamException;
 import dev.berth.network.ipam.NetworkAddressing;
 import dev.berth.network.ipam.Subnet;
 import java.net.Inet4Address;
@@ -108,34 +106,29 @@ public final class NetworkService implements NetworkBackend {
         return IpamCalls.call(() -> ipam.addNetwork(id, subnet, null, gateway));
     }
 
-    /**
-     * The first subnet of the default pools that neither another network nor a route of the host
-     * (a LAN, a VPN, docker0) already covers, as dockerd chooses.
-     */
+    /** The first subnet of the default pools that no other network and no route of the host covers, as dockerd chooses. */
     private NetworkAddressing fromPools(String id) {
-        List<Subnet> routed = plumbing.hostRoutes();
-        for (AddressPool pool : defaults.pools()) {
-            for (long i = 0; i < pool.count(); i++) {
-                Subnet candidate = pool.subnet(i);
-                if (routed.stream().anyMatch(candidate::overlaps)) {
-                    continue;
-                }
-                try {
-                    return ipam.addNetwork(id, candidate, null, null);
-                } catch (IpamException e) {
-                    if (e.kind() != IpamException.Kind.CONFLICT) {
-                        throw IpamCalls.translate(e);
-                    }
-                }
-            }
-        }
-        throw new ApiException(ErrorKind.UNAVAILABLE, "could not find an available, non-overlapping IPv4 address pool"
-                + " among the defaults to assign to the network");
+        return IpamCalls.call(() -> ipam.addNetwork(id, null, null, null));
     }
 
     private static Network builtin(String name, String driver, String bridge, String subnet) {
         return new Network(ContainerNames.newId(), name, driver, Instant.now().toString(), bridge, subnet, null, null,
                 false, false, true, Map.of(), Map.of());
+    }
+
+    /**
+     * At start, before anything else: the IPAM keeps its state under the exec root, with the
+     * running containers' addresses, so after a reboot it starts empty; the networks' subnets
+     * are registered again from their records.
+     */
+    void registerSubnets() {
+        for (Network n : store.all()) {
+            if (n.isBridge() && ipam.network(n.id()).isEmpty()) {
+                Subnet range = n.ipRange() == null ? null : Subnet.parse(n.ipRange());
+                IpamCalls.call(() -> ipam.addNetwork(n.id(), Subnet.parse(n.subnet()), range,
+                        address(n.gateway(), "gateway")));
+            }
+        }
     }
 
     /** At start: every bridge network's bridge and table, as the records say; tables of gone networks removed. */

@@ -47,17 +47,18 @@ public final class NetworkStack implements AutoCloseable {
         List<AutoCloseable> parts = new ArrayList<>();
         try {
             NetworkStore store = NetworkStore.open(dataRoot.resolve("network").resolve("networks"));
-            Ipam ipam;
-            try {
-                ipam = new Ipam(dataRoot.resolve("network").resolve("ipam"), defaults.pools());
-            } catch (IpamException e) {
-                throw new IOException("ipam: " + e.getMessage(), e);
-            }
             Nftables nft = Nftables.open();
             parts.add(nft);
             NetworkFirewall firewall = new NetworkFirewall(nft);
             BridgePlumbing plumbing = new BridgePlumbing(Rtnetlink.open(), firewall);
             parts.add(plumbing);
+            Ipam ipam;
+            try {
+                // under the exec root: addresses are those of running containers, which a reboot ends
+                ipam = new Ipam(execRoot.resolve("network").resolve("ipam"), defaults.pools(), plumbing::hostRoutes);
+            } catch (IpamException e) {
+                throw new IOException("ipam: " + e.getMessage(), e);
+            }
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             parts.add(() -> group.shutdownGracefully().syncUninterruptibly());
             PortPublisher ports = new PortPublisher(new PortProxy(ProxyTransport.nio(group)), new PortAllocator(), firewall);
@@ -66,6 +67,7 @@ public final class NetworkStack implements AutoCloseable {
             parts.add(dns);
             Sandboxes sandboxes = new Sandboxes(store, ipam, plumbing, ports, dns, execRoot);
             NetworkService service = new NetworkService(store, ipam, plumbing, sandboxes, containers, events, defaults);
+            service.registerSubnets();
             service.predefine();
             service.reconcile();
             sandboxes.restore();

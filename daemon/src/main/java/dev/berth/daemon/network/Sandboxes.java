@@ -122,45 +122,42 @@ public final class Sandboxes implements ContainerNetworks {
         if (mode.equals("none") || mode.equals("host") || mode.startsWith("container:")) {
             return Map.of();
         }
-        Network primary;
+        String primary;
         if (mode.isEmpty() || mode.equals("default")) {
             Optional<Network> bridge = networks.byName("bridge").filter(Network::isBridge);
             if (bridge.isEmpty()) {
                 return Map.of(); // --bridge none: a namespace of its own with loopback only, as dockerd gives
             }
-            primary = bridge.get();
+            primary = "bridge";
         } else {
-            primary = networks.get(mode);
-            if (!primary.isBridge()) {
+            Optional<Network> named = networks.find(mode);
+            if (named.isPresent() && !named.get().isBridge()) {
                 return Map.of(); // the predefined host or none network named by its id
             }
+            // a network that does not exist fails the start, not the create, as with dockerd
+            primary = named.map(Network::name).orElse(mode);
         }
         PortRequest.of(hc, config);
         Map<String, EndpointConfig> out = new LinkedHashMap<>();
-        out.put(primary.name(), endpointFor(requested, primary));
+        out.put(primary, EndpointConfig.empty()); // first: its interface is eth0, with the default route
         for (Map.Entry<String, EndpointConfig> e : requested.entrySet()) {
-            Network n = networks.get(e.getKey());
-            if (!out.containsKey(n.name())) {
-                if (!n.isBridge()) {
-                    throw ApiException.invalid("container cannot be connected to network " + n.name() + " and to "
-                            + primary.name());
-                }
-                out.put(n.name(), e.getValue() == null ? EndpointConfig.empty() : e.getValue());
-            }
+            String key = e.getKey();
+            EndpointConfig asked = e.getValue() == null ? EndpointConfig.empty() : e.getValue();
+            String name = key.equals(mode) || key.equals("default") ? primary
+                    : networks.find(key).map(Network::name).orElse(key);
+            out.put(name, asked);
         }
         for (Map.Entry<String, EndpointConfig> e : out.entrySet()) {
-            checkEndpoint(networks.get(e.getKey()), e.getValue());
-        }
-        return out;
-    }
-
-    private static EndpointConfig endpointFor(Map<String, EndpointConfig> requested, Network n) {
-        for (Map.Entry<String, EndpointConfig> e : requested.entrySet()) {
-            if (e.getKey().equals(n.name()) || n.id().startsWith(e.getKey())) {
-                return e.getValue() == null ? EndpointConfig.empty() : e.getValue();
+            Optional<Network> n = networks.find(e.getKey());
+            if (n.isPresent()) {
+                if (!n.get().isBridge()) {
+                    throw ApiException.invalid("container cannot be connected to network " + n.get().name()
+                            + " and to " + primary);
+                }
+                checkEndpoint(n.get(), e.getValue());
             }
         }
-        return EndpointConfig.empty();
+        return out;
     }
 
     /** What a container may ask of a network: an address in its subnet, aliases; neither on the default bridge. */
@@ -192,7 +189,8 @@ public final class Sandboxes implements ContainerNetworks {
             detach(id); // what a crashed start may have left
             List<Network> joined = new ArrayList<>();
             for (String name : r.networks().keySet()) {
-                joined.add(networks.find(name).orElseThrow(() -> ApiException.notFound("network " + name + " not found")));
+                joined.add(networks.find(name).orElseThrow(() -> ApiException.notFound(
+                        "failed to set up container networking: network " + name + " not found")));
             }
             Path pin = pins.resolve(id);
             SandboxRecord s = new SandboxRecord(id, r.shortName(), hostname(r), pin.toString(), List.of(), List.of(),

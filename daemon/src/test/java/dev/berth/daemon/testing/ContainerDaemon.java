@@ -36,6 +36,16 @@ public final class ContainerDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills this daemon with SIGKILL (by its pid) and starts another on the same roots with
+     * {@code berthdArgs}: what a crash and a restart look like to the containers.
+     */
+    public ContainerDaemon killAndRestart(Path dir, String... berthdArgs) throws Exception {
+        daemon.process().destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        BerthdProcess next = BerthdProcess.start(dir.resolve("d"), berthdArgs);
+        return new ContainerDaemon(next, docker);
+    }
+
     /** Removes every container, then checks that none left a mount under the data root. */
     public void removeContainers() throws Exception {
         for (String id : docker.run("ps", "-aq").ok().out().lines().toList()) {
