@@ -39,6 +39,14 @@ class NetworkIT {
     /** busybox httpd serving "hello from <name>" on port 80. */
     private static final String HTTPD = "mkdir -p /www && echo hello from $(hostname) > /www/index.html && exec httpd -f -p 80 -h /www";
 
+    /**
+     * A shell command that fetches / from {@code host:port} with busybox nc and prints the answer
+     * (busybox-static's wget dies with SIGSEGV on an address literal here, so nc it is).
+     */
+    private static String fetch(String host, int port) {
+        return "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " + host + " " + port;
+    }
+
     @TempDir
     static Path dir;
 
@@ -47,6 +55,8 @@ class NetworkIT {
     private static String bridge;
     private static String prefix;
     private static Set<String> linksBefore;
+    private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
+    private static String forwardingBefore;
 
     private static String[] daemonArgs() {
         return new String[] {"--bridge", bridge, "--bip", prefix + ".0.1/24",
@@ -59,6 +69,7 @@ class NetworkIT {
         prefix = "10." + octet;
         bridge = "bt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
         linksBefore = links();
+        forwardingBefore = Files.readString(IP_FORWARD);
         berth = ContainerDaemon.start(dir, daemonArgs());
         docker = berth.docker;
     }
@@ -77,6 +88,8 @@ class NetworkIT {
         // dockerd leaves docker0 behind when it stops; the test takes its bridge away itself
         run("ip", "link", "delete", bridge);
         run("nft", "delete", "table", "ip", "berth-" + bridge);
+        // berthd turns IPv4 forwarding on, as dockerd does; the test puts the host's setting back
+        Files.writeString(IP_FORWARD, forwardingBefore);
         assertThat(links()).as("interfaces left behind").isSubsetOf(linksBefore);
     }
 
@@ -158,8 +171,10 @@ class NetworkIT {
                 "nslookup api 127.0.0.11; wget -q -O - http://service/; cat /etc/resolv.conf").ok().out();
         assertThat(fetched).contains(apiIp).contains("hello from").contains("nameserver 127.0.0.11");
 
+        assertThat(docker.run("run", "--rm", "--network", "front", "busybox", "sh", "-c", fetch(apiIp, 80)).ok().out())
+                .contains("hello from");
         DockerCli.Result fromBack = docker.run("run", "--rm", "--network", "back", "busybox", "sh", "-c",
-                "ip -4 -o addr show eth0; wget -q -T 2 -O - http://" + apiIp + "/ || echo unreachable");
+                "ip -4 -o addr show eth0; " + fetch(apiIp, 80) + " || echo unreachable");
         assertThat(fromBack.ok().out()).contains(prefix + ".250.").contains("unreachable").doesNotContain("hello from");
 
         JsonNode front = JSON.readTree(docker.run("network", "inspect", "front").ok().out()).get(0);
@@ -228,6 +243,51 @@ class NetworkIT {
         docker.run("rm", "-f", "lasting").ok();
         assertThat(links()).isSubsetOf(union(linksBefore, bridge));
         assertThat(Files.list(berth.daemon.execRoot.resolve("netns")).toList()).isEmpty();
+    }
+
+    @Test
+    void containersReachPublishedPortsThroughTheGatewayAndLinksWriteHosts() throws Exception {
+        docker.run("run", "-d", "--name", "origin", "-p", "80", "busybox", "sh", "-c", HTTPD).ok();
+        String mapped = docker.run("port", "origin", "80").ok().out().lines().findFirst().orElseThrow().trim();
+        int port = Integer.parseInt(mapped.substring(mapped.lastIndexOf(':') + 1));
+        String gateway = prefix + ".0.1";
+        // hairpin: a container on the same bridge reaches the published port at the host's address
+        assertThat(docker.run("run", "--rm", "busybox", "sh", "-c", fetch(gateway, port)).ok().out())
+                .contains("hello from");
+        String hosts = docker.run("run", "--rm", "--link", "origin:db", "busybox", "cat", "/etc/hosts").ok().out();
+        String originIp = inspect("origin").at("/NetworkSettings/IPAddress").asText();
+        assertThat(hosts).containsPattern(originIp.replace(".", "\\.") + "\\tdb [0-9a-f]{12} origin");
+        docker.run("run", "-d", "--name", "all", "--expose", "80", "-P", "busybox", "sh", "-c", HTTPD).ok();
+        int all = inspect("all").at("/NetworkSettings/Ports/80~1tcp/0/HostPort").asInt();
+        assertThat(all).isPositive().isNotEqualTo(port);
+        assertThat(get(all)).contains("hello from");
+    }
+
+    @Test
+    void anInternalNetworkHasNoWayOut() throws Exception {
+        docker.run("network", "create", "--internal", "sealed").ok();
+        String out = docker.run("run", "--rm", "--network", "sealed", "busybox", "sh", "-c",
+                "ip route; ping -c 1 -W 2 " + prefix + ".0.1 >/dev/null 2>&1 && echo reached || echo sealed").ok().out();
+        assertThat(out).doesNotContain("default via").contains("sealed");
+        JsonNode net = JSON.readTree(docker.run("network", "inspect", "sealed").ok().out()).get(0);
+        assertThat(net.get("Internal").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aContainerThatDiedWhileTheDaemonWasDownIsUnpluggedAtRestart() throws Exception {
+        docker.run("run", "-d", "--name", "gone", "--network", "bridge", "busybox", "sleep", "600").ok();
+        JsonNode state = inspect("gone");
+        long pid = state.at("/State/Pid").asLong();
+        Set<String> withIt = links();
+        berth.daemon.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL berthd, by its pid
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor(); // the container's init, by its pid
+        berth = berth.killAndRestart(dir, daemonArgs());
+        docker = berth.docker;
+        assertThat(inspect("gone").at("/State/Running").asBoolean()).isFalse();
+        assertThat(links()).isSubsetOf(union(linksBefore, bridge)).hasSizeLessThan(withIt.size());
+        assertThat(Files.list(berth.daemon.execRoot.resolve("netns")).toList()).isEmpty();
+        // its address is free again: a container asking for the network gets one at once
+        docker.run("run", "--rm", "busybox", "true").ok();
     }
 
     private static Set<String> union(Set<String> a, String b) {

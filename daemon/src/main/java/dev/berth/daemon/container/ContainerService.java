@@ -386,7 +386,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 StartTrace.mark("mount snapshot");
                 CreateRequest request = new CreateRequest(r.request(), r.hostConfig());
                 ContainerNetworks.Attachment network = networks.attach(r);
-                StartTrace.mark("set up network");
+                StartTrace.mark("resolv.conf and dns");
                 Spec spec;
                 try {
                     spec = new SpecGenerator(host, volumes, this).generate(r.id(), base.config(), request, rootfs,

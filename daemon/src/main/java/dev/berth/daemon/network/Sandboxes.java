@@ -13,6 +13,7 @@ import dev.berth.image.content.DurableFiles;
 import dev.berth.linux.ErrnoException;
 import dev.berth.linux.NetNamespace;
 import dev.berth.network.dns.ResolvConf;
+import dev.berth.runtime.StartTrace;
 import dev.berth.network.ipam.Ipam;
 import dev.berth.network.ipam.Subnet;
 import java.io.IOException;
@@ -201,9 +202,12 @@ public final class Sandboxes implements ContainerNetworks {
                     endpoints.add(endpoint(id, n, r.networks().get(n.name()), "eth" + endpoints.size(), r));
                 }
                 s = s.withEndpoints(endpoints);
+                StartTrace.mark("allocate addresses");
                 save(s); // before any kernel object: a crash from here on is undone from the record
                 live.put(id, s);
+                StartTrace.mark("write sandbox");
                 try (NetNamespace ns = NetNamespace.create(pin)) {
+                    StartTrace.mark("create namespace");
                     boolean routed = false;
                     List<SandboxRecord.Endpoint> plugged = new ArrayList<>();
                     for (int i = 0; i < joined.size(); i++) {
@@ -215,6 +219,7 @@ public final class Sandboxes implements ContainerNetworks {
                     s = s.withEndpoints(plugged);
                     live.put(id, s);
                     save(s);
+                    StartTrace.mark("plug veths");
                     List<SandboxRecord.PublishedPort> published = new ArrayList<>();
                     Network firstNetwork = joined.getFirst();
                     for (PortRequest p : firstNetwork.internal() ? List.<PortRequest>of()
@@ -225,6 +230,7 @@ public final class Sandboxes implements ContainerNetworks {
                         live.put(id, s);
                         save(s);
                     }
+                    StartTrace.mark("publish ports");
                     boolean userNetwork = onUserNetwork(s);
                     ResolvConf.Generated resolv = ResolvConf.forContainer(hostResolvConf(), overrides(r.hostConfig()),
                             userNetwork);

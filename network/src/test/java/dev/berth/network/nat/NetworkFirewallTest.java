@@ -148,7 +148,9 @@ class NetworkFirewallTest {
     void enableForwardingTurnsItOnInTheCallersNamespaceOnly() throws IOException {
         Path ipForward = Path.of("/proc/sys/net/ipv4/ip_forward");
         String hostBefore = Files.readString(ipForward);
-        // a new namespace starts with forwarding off, whatever the host has
+        // a new namespace inherits the host's IPv4 settings (net.core.devconf_inherit_init_net 0):
+        // turned off in the test's namespace first, so that turning it on is seen
+        ns.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
         assertThat(ns.exec("cat", ipForward.toString())).isEqualTo("0\n");
 
         assertThat(ns.call(firewall::enableForwarding)).isTrue();

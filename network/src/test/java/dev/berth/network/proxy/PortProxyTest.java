@@ -251,6 +251,7 @@ class PortProxyTest {
             read = -1;
         }
         assertThat(read).isEqualTo(-1);
+        client.close(); // until the client closes too, the proxy's side waits in FIN_WAIT_2 on this port
         try (ServerSocket again = new ServerSocket()) {
             // the proxy's side of the ended connection is in TIME_WAIT on this port; a listener
             // may bind over that with SO_REUSEADDR, as the proxy's own listeners do
