@@ -6,6 +6,7 @@ import dev.berth.linux.FileModes;
 import dev.berth.linux.FileOwners;
 import dev.berth.linux.FileNodes;
 import dev.berth.image.content.DurableFiles;
+import dev.berth.image.layer.LayerTarInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +19,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Extracts a tar into a directory of a container: {@code PUT /containers/{id}/archive}, the
@@ -30,7 +30,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  *
  * <p>Owners come from the tar, or, with {@code copyUIDGID}, are the container's user (Docker's
  * {@code docker cp -a}); permission bits and modification times from the tar, directories' times
- * set last since their contents change them.
+ * set last since their contents change them. Extended attributes ({@code SCHILY.xattr.*}) are set
+ * byte for byte, as {@link ArchiveXattrs} says.
  */
 final class ArchiveExtraction {
     private final ContainerView view;
@@ -51,10 +52,10 @@ final class ArchiveExtraction {
     }
 
     void extract(InputStream body) throws IOException {
-        TarArchiveInputStream tar = new TarArchiveInputStream(body);
+        LayerTarInputStream tar = new LayerTarInputStream(body);
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
-            entry(e, tar);
+            entry(e, tar.xattrs(), tar);
         }
         for (Map.Entry<Path, FileTime> d : directoryTimes.entrySet()) {
             Files.setLastModifiedTime(d.getKey(), d.getValue());
@@ -77,7 +78,7 @@ final class ArchiveExtraction {
         return destination + "/" + name;
     }
 
-    private void entry(TarArchiveEntry e, InputStream data) throws IOException {
+    private void entry(TarArchiveEntry e, Map<String, byte[]> xattrs, InputStream data) throws IOException {
         if (e.isGlobalPaxHeader() || e.isPaxHeader()) {
             return;
         }
@@ -89,14 +90,14 @@ final class ArchiveExtraction {
             throw ApiException.invalid("extract " + e.getName() + ": " + u.getMessage());
         }
         if (ContainerView.components(path).size() == ContainerView.components(destination).size()) {
-            applyMetadata(r.hostPath(), e); // "./" names the destination itself
+            applyMetadata(r.hostPath(), e, xattrs); // "./" names the destination itself
             return;
         }
         Path host = r.hostPath();
         BasicFileAttributes existing = ContainerView.lstat(host);
         if (existing != null) {
             if (existing.isDirectory() && e.isDirectory()) {
-                applyMetadata(host, e);
+                applyMetadata(host, e, xattrs);
                 return;
             }
             if (noOverwriteDirNonDir && existing.isDirectory() != e.isDirectory()) {
@@ -136,15 +137,16 @@ final class ArchiveExtraction {
         } catch (ErrnoException x) {
             throw new IOException("extract " + e.getName() + ": " + x.getMessage(), x);
         }
-        applyMetadata(host, e);
+        applyMetadata(host, e, xattrs);
     }
 
-    private void applyMetadata(Path host, TarArchiveEntry e) throws IOException {
+    private void applyMetadata(Path host, TarArchiveEntry e, Map<String, byte[]> xattrs) throws IOException {
         long uid = owner != null ? owner[0] : e.getLongUserId();
         long gid = owner != null ? owner[1] : e.getLongGroupId();
         try {
-            // chown first: it clears the set-id bits that chmod then sets
+            // chown first: it clears the set-id bits that chmod then sets, and security.capability
             FileOwners.lchown(host, uid, gid);
+            ArchiveXattrs.apply(host, xattrs, e.getName());
             if (e.isSymbolicLink()) {
                 return; // Linux has no mode for links
             }

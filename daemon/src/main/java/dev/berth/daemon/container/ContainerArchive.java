@@ -16,7 +16,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -26,7 +25,8 @@ import java.util.function.Supplier;
  * ({@link ArchiveBackend}). Each works on the container's filesystem as
  * {@link ContainerService#withRootfs} hands it out: mounted for the call if the container is
  * stopped. Paths are resolved through a {@link ContainerView} of the root filesystem and the
- * binds over it, so they mean what they mean inside the container and cannot lead out of it.
+ * binds, volumes and network files over it ({@link ArchiveMounts}), so they mean what they mean
+ * inside the container, stopped or running, and cannot lead out of it.
  *
  * <p>A copy in either direction, and an export, freeze a running container while they walk its
  * files: otherwise a process in it could swap a checked directory for a link to {@code /}
@@ -60,13 +60,13 @@ public final class ContainerArchive implements ArchiveBackend {
 
     @Override
     public PathStat stat(String nameOrId, String path) {
-        return containers.withRootfs(nameOrId, false, (r, rootfs) -> stat(nameOrId, path, view(r, rootfs)).stat());
+        return containers.withRootfs(nameOrId, false, (r, rootfs) -> stat(nameOrId, path, mounts(r, rootfs).view(rootfs)).stat());
     }
 
     @Override
     public void archive(String nameOrId, String path, TarSink sink) throws IOException {
         ContainerRecord done = containers.withRootfs(nameOrId, true, (r, rootfs) -> {
-            ContainerView view = view(r, rootfs);
+            ContainerView view = mounts(r, rootfs).view(rootfs);
             Found f = stat(nameOrId, path, view);
             String name = f.stat().name().equals("/") ? "." : f.stat().name();
             PathTar.write(view, f.resolved().containerPath(), f.resolved().hostPath(), name, sink.open(f.stat()));
@@ -79,7 +79,8 @@ public final class ContainerArchive implements ArchiveBackend {
     public void extract(String nameOrId, String path, boolean noOverwriteDirNonDir, boolean copyUIDGID,
             InputStream tar) throws IOException {
         ContainerRecord done = containers.withRootfs(nameOrId, true, (r, rootfs) -> {
-            ContainerView view = view(r, rootfs);
+            ArchiveMounts mounts = mounts(r, rootfs);
+            ContainerView view = mounts.view(rootfs);
             ContainerView.Resolved dest = resolve(nameOrId, path, true, view);
             BasicFileAttributes a = ContainerView.lstat(dest.hostPath());
             if (a == null) {
@@ -88,11 +89,7 @@ public final class ContainerArchive implements ArchiveBackend {
             if (!a.isDirectory()) {
                 throw ApiException.invalid("extraction point is not a directory");
             }
-            Boolean bindWritable = bindWritable(r, dest.containerPath());
-            if (bindWritable == null ? r.hostConfig().isReadonlyRootfs() : !bindWritable) {
-                throw new ApiException(ErrorKind.PERMISSION_DENIED, bindWritable == null
-                        ? "container rootfs is marked read-only" : "mounted volume is marked read-only");
-            }
+            mounts.checkWritable(dest.containerPath());
             long[] owner = null;
             String user = r.config().user();
             if (copyUIDGID && user != null && !user.isEmpty()) {
@@ -208,40 +205,8 @@ public final class ContainerArchive implements ArchiveBackend {
         };
     }
 
-    /**
-     * The container's view: its root filesystem, its binds, and the hostname, hosts and
-     * resolv.conf files the daemon binds over the image's (in the container's directory, beside
-     * {@code rootfs}). Named volumes come with the volumes work.
-     */
-    private static ContainerView view(ContainerRecord r, Path rootfs) {
-        Map<String, Path> binds = new HashMap<>();
-        String network = r.hostConfig().networkMode() == null ? "" : r.hostConfig().networkMode();
-        if (!network.startsWith("container:")) {
-            Path dir = rootfs.getParent();
-            for (String f : List.of("hostname", "hosts", "resolv.conf")) {
-                if (Files.exists(dir.resolve(f))) {
-                    binds.put("/etc/" + f, dir.resolve(f));
-                }
-            }
-        }
-        for (MountPoint mp : MountPoints.parse(r.config(), r.hostConfig())) {
-            if (mp.type().equals("bind") && mp.source() != null) {
-                binds.put(mp.destination(), Path.of(mp.source()));
-            }
-        }
-        return new ContainerView(rootfs, binds);
-    }
-
-    /** Whether the bind that holds {@code containerPath} is writable; null when no bind holds it. */
-    private static Boolean bindWritable(ContainerRecord r, String containerPath) {
-        MountPoint best = null;
-        for (MountPoint mp : MountPoints.parse(r.config(), r.hostConfig())) {
-            String d = mp.destination();
-            boolean covers = containerPath.equals(d) || containerPath.startsWith(d.equals("/") ? d : d + "/");
-            if (mp.type().equals("bind") && covers && (best == null || d.length() > best.destination().length())) {
-                best = mp;
-            }
-        }
-        return best == null ? null : best.writable();
+    /** The container as a copy sees it: root filesystem, binds, volumes and network files (see {@link ArchiveMounts}). */
+    private ArchiveMounts mounts(ContainerRecord r, Path rootfs) {
+        return ArchiveMounts.of(r, rootfs.getParent(), containers.volumes());
     }
 }

@@ -958,6 +958,11 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
 
     // ---- for the file routes (ContainerArchive) and commit (ContainerCommit)
 
+    /** The volume manager the containers use, for the file routes to see volumes as the containers do. */
+    VolumeResolver volumes() {
+        return volumes;
+    }
+
     /** The record of a container; 404 {@code No such container: …} if there is none. */
     ContainerRecord record(String nameOrId) {
         return store.get(nameOrId);

@@ -16,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * A container's filesystem as the container sees it, read from the daemon's side: its root
- * filesystem mount plus the host directories and files bound over paths in it (binds, the
- * hostname, hosts and resolv.conf files). {@code docker cp} and the archive endpoints name paths
+ * filesystem mount plus the host directories and files bound over paths in it (binds, volumes,
+ * the hostname, hosts and resolv.conf files; see {@link ArchiveMounts}). {@code docker cp} and the archive endpoints name paths
  * the way a process in the container would; this class turns such a path into the host path
  * that holds it, without ever leaving the container.
  *
@@ -41,7 +41,7 @@ final class ContainerView {
 
     private final Path rootfs;
     /** Container path (absolute, clean) to the host path bound there. */
-    private final Map<String, Path> binds;
+    private final TreeMap<String, Path> binds;
 
     ContainerView(Path rootfs, Map<String, Path> binds) {
         this.rootfs = rootfs;
@@ -108,6 +108,10 @@ final class ContainerView {
                 if (last) {
                     break;
                 }
+                if (!create && mountedBelow(done)) {
+                    // a mount point the runtime has not made yet (a container never started): the bind is there
+                    continue;
+                }
                 if (!create) {
                     throw new Unresolvable(join(done) + ": no such file or directory", true);
                 }
@@ -153,6 +157,13 @@ final class ContainerView {
             p = p.resolve(c);
         }
         return p;
+    }
+
+    /** Whether a bind lies somewhere below the directory {@code components}. */
+    private boolean mountedBelow(List<String> components) {
+        String prefix = components.isEmpty() ? "/" : join(components) + "/";
+        String next = binds.ceilingKey(prefix);
+        return next != null && next.startsWith(prefix);
     }
 
     /** The host path bound at the container path {@code containerPath}, if a bind is there. */

@@ -1,22 +1,23 @@
 package dev.berth.daemon.container;
 
 import dev.berth.linux.FileNodes;
+import dev.berth.image.layer.LayerTarWriter;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
@@ -24,7 +25,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * {@code GET /containers/{id}/archive} and {@code docker export} send. Entries are named from
  * {@code name} down ({@code hostname}, or {@code etc/}, {@code etc/passwd}, …), with numeric
  * owners, permission bits and modification times, links as links (never followed), files with
- * several links as one file and hard links to it, as Docker's {@code TarWithOptions} writes them.
+ * several links as one file and hard links to it, as Docker's {@code TarWithOptions} writes them,
+ * and the extended attributes {@link ArchiveXattrs} carries, byte for byte, in PAX records.
  * A directory under the path that a bind covers in the container is read from the bind's source,
  * so the tar holds what the container sees. Sockets cannot be stored in a tar and are left out;
  * a file removed while it is walked is skipped, as it would be had it gone a moment earlier.
@@ -33,14 +35,12 @@ final class PathTar {
     private static final String ATTRS = "unix:mode,uid,gid,rdev,nlink,lastModifiedTime";
 
     private final ContainerView view;
-    private final TarArchiveOutputStream tar;
+    private final LayerTarWriter tar;
     private final Map<Object, String> linked = new HashMap<>();
 
     private PathTar(ContainerView view, OutputStream out) {
         this.view = view;
-        this.tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        this.tar = new LayerTarWriter(out);
     }
 
     /**
@@ -53,7 +53,6 @@ final class PathTar {
         PathTar t = new PathTar(view, out);
         t.entry(host, containerPath, name);
         t.tar.finish();
-        t.tar.flush();
     }
 
     private void entry(Path p, String containerPath, String name) throws IOException {
@@ -68,7 +67,7 @@ final class PathTar {
         int type = (Integer) unix.get("mode") & FileNodes.S_IFMT;
         if (a.isDirectory()) {
             if (!name.isEmpty()) {
-                put(header(name + "/", TarConstants.LF_DIR, unix), null);
+                put(p, header(name + "/", TarConstants.LF_DIR, unix), null);
             }
             List<Path> children;
             try (Stream<Path> list = Files.list(p)) {
@@ -93,7 +92,7 @@ final class PathTar {
             if (first != null) {
                 TarArchiveEntry link = header(name, TarConstants.LF_LINK, unix);
                 link.setLinkName(first);
-                put(link, null);
+                put(p, link, null);
                 return;
             }
         }
@@ -101,14 +100,14 @@ final class PathTar {
             TarArchiveEntry e = header(name, TarConstants.LF_NORMAL, unix);
             try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
                 e.setSize(a.size());
-                put(e, in);
+                put(p, e, new SizedInput(in, a.size()));
             } catch (NoSuchFileException gone) {
                 // removed since it was listed
             }
         } else if (a.isSymbolicLink()) {
             TarArchiveEntry e = header(name, TarConstants.LF_SYMLINK, unix);
             e.setLinkName(Files.readSymbolicLink(p).toString());
-            put(e, null);
+            put(p, e, null);
         } else {
             byte flag = switch (type) {
                 case FileNodes.S_IFCHR -> TarConstants.LF_CHR;
@@ -121,32 +120,46 @@ final class PathTar {
                 e.setDevMajor(FileNodes.major(rdev));
                 e.setDevMinor(FileNodes.minor(rdev));
             }
-            put(e, null);
+            put(p, e, null);
         }
     }
 
-    private void put(TarArchiveEntry e, InputStream data) throws IOException {
-        tar.putArchiveEntry(e);
-        if (data != null) {
-            // exactly the size in the header: a file that grows meanwhile is cut, one that shrinks padded
-            long left = e.getSize();
-            byte[] buffer = new byte[64 * 1024];
-            while (left > 0) {
-                int n = data.read(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) {
-                    java.util.Arrays.fill(buffer, (byte) 0);
-                    while (left > 0) {
-                        int z = (int) Math.min(buffer.length, left);
-                        tar.write(buffer, 0, z);
-                        left -= z;
-                    }
-                    break;
-                }
-                tar.write(buffer, 0, n);
-                left -= n;
-            }
+    private void put(Path p, TarArchiveEntry e, InputStream data) throws IOException {
+        tar.put(e, ArchiveXattrs.read(p), data);
+    }
+
+    /**
+     * A file's data cut or padded to the size in its header: one that grows while it is read is
+     * cut, one that shrinks is padded with zeros, so the tar stays well formed.
+     */
+    private static final class SizedInput extends FilterInputStream {
+        private long left;
+
+        SizedInput(InputStream in, long size) {
+            super(in);
+            this.left = size;
         }
-        tar.closeArchiveEntry();
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int want = (int) Math.min(len, left);
+            int n = in.read(b, off, want);
+            if (n < 0) {
+                Arrays.fill(b, off, off + want, (byte) 0);
+                n = want;
+            }
+            left -= n;
+            return n;
+        }
     }
 
     private static TarArchiveEntry header(String name, byte flag, Map<String, Object> unix) {

@@ -3,6 +3,7 @@ package dev.berth.daemon.container;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The volume manager as the containers see it. At create, {@link #attach} binds a container's
@@ -32,6 +33,14 @@ public interface VolumeResolver {
 
     /** Ends the container's use of its volumes; with {@code removeAnonymous}, removes its anonymous ones ({@code rm -v}, {@code --rm}). */
     default void detach(String containerId, boolean removeAnonymous) {}
+
+    /**
+     * The container's mount points as {@link #attach} recorded them (every volume named), or
+     * empty when nothing was recorded for it.
+     */
+    default Optional<List<MountPoint>> attached(String containerId) {
+        return Optional.empty();
+    }
 
     /** The container's mounts as {@code docker inspect} shows them ({@code MountPoint} of the API). */
     default List<Map<String, Object>> mountsOf(String containerId) {

@@ -127,6 +127,11 @@ final class ContainerVolumes implements VolumeResolver {
     }
 
     @Override
+    public Optional<List<MountPoint>> attached(String containerId) {
+        return AttachedMounts.read(users.containerDir(containerId));
+    }
+
+    @Override
     public List<Map<String, Object>> mountsOf(String containerId) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (MountPoint mp : AttachedMounts.read(users.containerDir(containerId)).orElse(List.of())) {

@@ -23,8 +23,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * it, and after {@link #getNextEntry} the {@code x} and {@code g} records are parsed again, byte
  * exact. {@code SCHILY.xattr.<name>} (GNU tar, Go, Docker) and {@code LIBARCHIVE.xattr.<name>}
  * (bsdtar: name URL-encoded, value base64) are understood.
+ *
+ * <p>Public for the daemon's {@code docker cp} into a container, whose tars carry xattrs the same way.
  */
-final class LayerTarInputStream extends TarArchiveInputStream {
+public final class LayerTarInputStream extends TarArchiveInputStream {
     private static final String SCHILY = "SCHILY.xattr.";
     private static final String LIBARCHIVE = "LIBARCHIVE.xattr.";
 
@@ -36,12 +38,12 @@ final class LayerTarInputStream extends TarArchiveInputStream {
     private int depth;
     private ByteArrayOutputStream current;
 
-    LayerTarInputStream(InputStream in) {
+    public LayerTarInputStream(InputStream in) {
         super(in);
     }
 
     /** The extended attributes of the entry last returned by {@link #getNextEntry}. */
-    Map<String, byte[]> xattrs() {
+    public Map<String, byte[]> xattrs() {
         return xattrs;
     }
 

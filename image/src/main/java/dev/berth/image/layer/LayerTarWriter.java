@@ -19,13 +19,16 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * (readers such as Go's honour only the last header before an entry, so Commons Compress must not
  * add a second): long or non-ASCII paths and link targets, and {@code SCHILY.xattr.*}. Numbers
  * too large for the octal fields use the base-256 encoding that GNU tar and Go read.
+ *
+ * <p>Public for the daemon's {@code docker cp} and {@code docker export}, whose tars carry xattrs
+ * the same way.
  */
-final class LayerTarWriter implements Closeable {
+public final class LayerTarWriter implements Closeable {
     private static final int NAME_FIELD = 100;
     private final TarArchiveOutputStream tar;
     private final byte[] buffer = new byte[128 * 1024];
 
-    LayerTarWriter(OutputStream out) {
+    public LayerTarWriter(OutputStream out) {
         tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
         // the PAX header written here carries the full names; the ustar fields may be cut short
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_TRUNCATE);
@@ -33,7 +36,7 @@ final class LayerTarWriter implements Closeable {
     }
 
     /** Writes {@code entry}, its xattrs, and {@code entry.getSize()} bytes of {@code data} (null when empty). */
-    void put(TarArchiveEntry entry, Map<String, byte[]> xattrs, InputStream data) throws IOException {
+    public void put(TarArchiveEntry entry, Map<String, byte[]> xattrs, InputStream data) throws IOException {
         Map<String, byte[]> pax = new LinkedHashMap<>();
         if (needsPax(entry.getName())) {
             pax.put("path", entry.getName().getBytes(StandardCharsets.UTF_8));
@@ -70,7 +73,7 @@ final class LayerTarWriter implements Closeable {
     }
 
     /** Writes the end-of-archive blocks; the underlying stream stays open. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         tar.finish();
         tar.flush();
     }
