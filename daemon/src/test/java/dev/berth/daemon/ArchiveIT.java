@@ -9,11 +9,15 @@ import dev.berth.daemon.testing.ContainerDaemon;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RawHttp;
 import dev.berth.daemon.testing.RequiresDockerCli;
+import dev.berth.image.layer.LayerTarInputStream;
+import dev.berth.image.layer.LayerTarWriter;
 import dev.berth.linux.MountInfo;
+import dev.berth.linux.Xattrs;
 import dev.berth.linux.testing.RequiresRoot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code docker cp} both ways, {@code docker diff} and {@code docker export} through the real
  * docker CLI on a real berthd, on running and stopped containers; paths that try to climb out
- * of the container stay in it.
+ * of the container stay in it; binds, named and anonymous volumes are seen where the container
+ * sees them; extended attributes go both ways.
  */
 @RequiresDockerCli
 @RequiresRoot
@@ -56,8 +61,9 @@ class ArchiveIT {
     }
 
     @AfterEach
-    void removeContainers() throws Exception {
+    void removeContainersAndVolumes() throws Exception {
         berth.removeContainers();
+        docker.run("volume", "prune", "-af").ok();
     }
 
     @AfterAll
@@ -265,6 +271,162 @@ class ArchiveIT {
         assertThat(Path.of("/etc", secret)).doesNotExist();
         assertThat(untar(docker.run("cp", "raw:/etc/" + secret, "-").ok().out()))
                 .containsExactly(Map.entry(secret, "inside\n"));
+    }
+
+    @Test
+    void namedAndAnonymousVolumesOfAStoppedContainerAreSeenAsTheContainerSeesThem() throws Exception {
+        String named = "cpvol-" + suffix();
+        Path work = Files.createDirectories(dir.resolve("volumes-stopped"));
+        Files.writeString(work.resolve("in.txt"), "into the volume\n");
+        docker.run("volume", "create", named).ok();
+        docker.run("create", "--network", "none", "--name", "volstop", "-v", named + ":/data", "-v", "/anon",
+                "--mount", "type=volume,dst=/var/lib/deep", "busybox", "sh", "-c",
+                "cat /data/in.txt /anon/in.txt /var/lib/deep/in.txt /data/seed.txt").ok();
+        Path namedData = Path.of(docker.run("volume", "inspect", "-f", "{{.Mountpoint}}", named).ok().out().trim());
+        Path anonData = volumeSource("volstop", "/anon");
+        Path deepData = volumeSource("volstop", "/var/lib/deep");
+        Files.writeString(namedData.resolve("seed.txt"), "seeded on the host\n");
+
+        // out of a volume: the volume's file, not whatever the layer has at that path
+        assertThat(untar(docker.run("cp", "volstop:/data/seed.txt", "-").ok().out()))
+                .containsExactly(Map.entry("seed.txt", "seeded on the host\n"));
+        // into volumes: the files land in them, never in the layer under them
+        docker.run("cp", work.resolve("in.txt").toString(), "volstop:/data/").ok();
+        docker.run("cp", work.resolve("in.txt").toString(), "volstop:/anon/").ok();
+        // /var/lib is not in the image: the mount point is reached all the same
+        docker.run("cp", work.resolve("in.txt").toString(), "volstop:/var/lib/deep/").ok();
+        assertThat(namedData.resolve("in.txt")).hasContent("into the volume");
+        assertThat(anonData.resolve("in.txt")).hasContent("into the volume");
+        assertThat(deepData.resolve("in.txt")).hasContent("into the volume");
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+        assertThat(docker.run("diff", "volstop").ok().out()).doesNotContain("in.txt");
+
+        DockerCli.Result run = docker.run("start", "-a", "volstop");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("into the volume\n".repeat(3) + "seeded on the host\n");
+        // stopped again, after a run: a directory of the volume comes out whole
+        assertThat(untar(docker.run("cp", "volstop:/anon", "-").ok().out()))
+                .containsExactly(Map.entry("anon/in.txt", "into the volume\n"));
+    }
+
+    @Test
+    void volumesOfARunningContainerAreSeenAsTheContainerSeesThem() throws Exception {
+        String named = "cpvol-" + suffix();
+        Path work = Files.createDirectories(dir.resolve("volumes-running"));
+        Files.writeString(work.resolve("from-host"), "from the host\n");
+        Files.writeString(work.resolve("go"), "go\n");
+        docker.run("run", "-d", "--network", "none", "--name", "volrun", "-v", named + ":/data", "-v", "/anon",
+                "busybox", "sh", "-c", "echo inside > /anon/inside.txt; while [ ! -f /data/go ]; do sleep 0.1; done;"
+                        + " cat /anon/from-host").ok();
+
+        String inside = null;
+        for (int i = 0; i < 100 && inside == null; i++) {
+            DockerCli.Result r = docker.run("cp", "volrun:/anon/inside.txt", "-");
+            if (r.exit() == 0) {
+                inside = untar(r.out()).get("inside.txt");
+            } else {
+                assertThat(r.err()).contains("Could not find the file /anon/inside.txt in container volrun");
+                Thread.sleep(100);
+            }
+        }
+        assertThat(inside).isEqualTo("inside\n");
+
+        docker.run("cp", work.resolve("from-host").toString(), "volrun:/anon/").ok();
+        docker.run("cp", work.resolve("go").toString(), "volrun:/data/").ok(); // the container waits for it
+        assertThat(docker.run("wait", "volrun").ok().out().trim()).isEqualTo("0");
+        assertThat(docker.run("logs", "volrun").ok().out()).isEqualTo("from the host\n");
+        Path namedData = Path.of(docker.run("volume", "inspect", "-f", "{{.Mountpoint}}", named).ok().out().trim());
+        assertThat(namedData.resolve("go")).hasContent("go");
+    }
+
+    @Test
+    void readOnlyVolumesRefuseCopiesIntoThemAndStillGiveTheirFiles() throws Exception {
+        String named = "cpro-" + suffix();
+        Path work = Files.createDirectories(dir.resolve("volumes-ro"));
+        Files.writeString(work.resolve("f"), "f\n");
+        docker.run("volume", "create", named).ok();
+        docker.run("create", "--network", "none", "--name", "volro", "-v", named + ":/ro:ro",
+                "--mount", "type=volume,dst=/anonro,readonly", "busybox", "true").ok();
+        Path namedData = Path.of(docker.run("volume", "inspect", "-f", "{{.Mountpoint}}", named).ok().out().trim());
+        Files.writeString(namedData.resolve("kept"), "kept\n");
+
+        assertOneError(docker.run("cp", work.resolve("f").toString(), "volro:/ro/"), "mounted volume is marked read-only");
+        assertOneError(docker.run("cp", work.resolve("f").toString(), "volro:/anonro/"),
+                "mounted volume is marked read-only");
+        assertThat(namedData.resolve("f")).doesNotExist();
+        assertThat(volumeSource("volro", "/anonro").resolve("f")).doesNotExist();
+        assertThat(untar(docker.run("cp", "volro:/ro/kept", "-").ok().out())).containsExactly(Map.entry("kept", "kept\n"));
+    }
+
+    @Test
+    void copiesAndExportsKeepExtendedAttributes() throws Exception {
+        String named = "cpx-" + suffix();
+        Path work = Files.createDirectories(dir.resolve("xattrs"));
+        byte[] note = ("berth-" + suffix()).getBytes(StandardCharsets.UTF_8);
+        // what a tar from GNU tar --xattrs or Go carries: SCHILY.xattr.* records, the capability as raw bytes
+        Path tar = work.resolve("in.tar");
+        try (OutputStream out = Files.newOutputStream(tar)) {
+            LayerTarWriter w = new LayerTarWriter(out);
+            putFile(w, "noted", "noted\n", Map.of("user.test", note));
+            putFile(w, "capped", "capped\n", Map.of("security.capability", CAPS));
+            w.finish();
+        }
+        docker.run("create", "--network", "none", "--name", "xattr", "-v", named + ":/data", "busybox", "true").ok();
+        Path data = Path.of(docker.run("volume", "inspect", "-f", "{{.Mountpoint}}", named).ok().out().trim());
+
+        // in: into a volume and into the container's own layer
+        docker.runWithInput(tar, "cp", "-", "xattr:/data").ok();
+        docker.runWithInput(tar, "cp", "-", "xattr:/").ok();
+        assertThat(Xattrs.get(data.resolve("noted"), "user.test")).hasValue(note);
+        assertThat(Xattrs.get(data.resolve("capped"), "security.capability")).hasValue(CAPS);
+
+        // out: the CLI sets what the tar carries on the files it writes
+        Path hostSet = Files.writeString(data.resolve("host-set"), "set on the host\n");
+        Xattrs.set(hostSet, "user.test", note);
+        Path back = Files.createDirectories(work.resolve("back"));
+        docker.run("cp", "xattr:/data/host-set", back.toString()).ok();
+        docker.run("cp", "xattr:/capped", back.toString()).ok();
+        assertThat(Xattrs.get(back.resolve("host-set"), "user.test")).hasValue(note);
+        assertThat(Xattrs.get(back.resolve("capped"), "security.capability")).hasValue(CAPS);
+
+        Path exported = work.resolve("exported.tar");
+        docker.run("export", "-o", exported.toString(), "xattr").ok();
+        Map<String, Map<String, byte[]>> xattrs = new LinkedHashMap<>();
+        try (LayerTarInputStream in = new LayerTarInputStream(Files.newInputStream(exported))) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                xattrs.put(e.getName(), in.xattrs());
+            }
+        }
+        assertThat(xattrs.get("noted")).containsOnlyKeys("user.test");
+        assertThat(xattrs.get("noted").get("user.test")).isEqualTo(note);
+        assertThat(xattrs.get("capped").get("security.capability")).isEqualTo(CAPS);
+        assertThat(xattrs.get("bin/busybox")).isEmpty();
+    }
+
+    /** A revision 2 {@code vfs_cap_data}: {@code cap_setuid} (the byte 0x80, which is not text) and {@code cap_net_raw}. */
+    private static final byte[] CAPS = {1, 0, 0, 2, (byte) 0x80, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
+    private static void putFile(LayerTarWriter w, String name, String content, Map<String, byte[]> xattrs)
+            throws IOException {
+        byte[] b = content.getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
+        e.setMode(0755);
+        e.setSize(b.length);
+        e.setModTime(java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+        w.put(e, xattrs, new ByteArrayInputStream(b));
+    }
+
+    /** The host directory of the volume mounted at {@code destination}, as {@code docker inspect} shows it. */
+    private static Path volumeSource(String container, String destination) throws Exception {
+        String source = docker.run("inspect", "-f", "{{range .Mounts}}{{if eq .Destination \"" + destination
+                + "\"}}{{.Source}}{{end}}{{end}}", container).ok().out().trim();
+        assertThat(source).as("volume at " + destination).isNotEmpty();
+        return Path.of(source);
+    }
+
+    private static String suffix() {
+        return UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static RawHttp.Response put(String path, byte[] tar) throws IOException {

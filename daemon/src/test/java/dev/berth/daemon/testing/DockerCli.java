@@ -68,6 +68,11 @@ public final class DockerCli {
         }
     }
 
+    /** Runs the CLI with the file {@code input} as its stdin: bytes, such as a tar for {@code docker cp -}. */
+    public Result runWithInput(Path input, String... args) throws IOException, InterruptedException {
+        return run(Map.of(), input, args);
+    }
+
     private Result run(Map<String, String> env, Path input, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary().toString());
