@@ -32,7 +32,7 @@ final class ArchiveMounts {
     private final boolean readonlyRootfs;
 
     /**
-     * @param points         the container's mount points, volumes named (as {@link VolumeResolver#attach} recorded them)
+     * @param points         the container's mount points, volumes named ({@link VolumeResolver#attach} recorded them)
      * @param networkFiles   file name ({@code hosts}, …) to the host file bound at {@code /etc/<name>}
      * @param readonlyRootfs {@code --read-only}
      * @param volumes        where the volumes' data is

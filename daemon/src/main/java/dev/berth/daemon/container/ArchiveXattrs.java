@@ -77,7 +77,8 @@ final class ArchiveXattrs {
                 Xattrs.set(path, x.getKey(), x.getValue());
             } catch (ErrnoException e) {
                 if (e.errno() != ErrnoException.EPERM && e.errno() != ErrnoException.EOPNOTSUPP) {
-                    throw new IOException("extract " + entryName + ": set " + x.getKey() + ": " + Errno.describe(e.errno()), e);
+                    throw new IOException("extract " + entryName + ": set " + x.getKey() + ": "
+                            + Errno.describe(e.errno()), e);
                 }
             }
         }

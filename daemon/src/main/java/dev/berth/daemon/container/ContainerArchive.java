@@ -60,7 +60,8 @@ public final class ContainerArchive implements ArchiveBackend {
 
     @Override
     public PathStat stat(String nameOrId, String path) {
-        return containers.withRootfs(nameOrId, false, (r, rootfs) -> stat(nameOrId, path, mounts(r, rootfs).view(rootfs)).stat());
+        return containers.withRootfs(nameOrId, false,
+                (r, rootfs) -> stat(nameOrId, path, mounts(r, rootfs).view(rootfs)).stat());
     }
 
     @Override
@@ -205,7 +206,7 @@ public final class ContainerArchive implements ArchiveBackend {
         };
     }
 
-    /** The container as a copy sees it: root filesystem, binds, volumes and network files (see {@link ArchiveMounts}). */
+    /** The container as a copy sees it: root filesystem, binds, volumes and network files ({@link ArchiveMounts}). */
     private ArchiveMounts mounts(ContainerRecord r, Path rootfs) {
         return ArchiveMounts.of(r, rootfs.getParent(), containers.volumes());
     }

@@ -17,9 +17,9 @@ import java.util.TreeMap;
 /**
  * A container's filesystem as the container sees it, read from the daemon's side: its root
  * filesystem mount plus the host directories and files bound over paths in it (binds, volumes,
- * the hostname, hosts and resolv.conf files; see {@link ArchiveMounts}). {@code docker cp} and the archive endpoints name paths
- * the way a process in the container would; this class turns such a path into the host path
- * that holds it, without ever leaving the container.
+ * the hostname, hosts and resolv.conf files; see {@link ArchiveMounts}). {@code docker cp} and
+ * the archive endpoints name paths the way a process in the container would; this class turns
+ * such a path into the host path that holds it, without ever leaving the container.
  *
  * <p>Paths are resolved one component at a time with {@code lstat}, never letting the kernel
  * follow a link: a symlink is read and resolved here as if the container's root were {@code /}
