@@ -359,6 +359,23 @@ class ArchiveIT {
     }
 
     @Test
+    void copiesGoUnderATmpfsAsDockerdsDo() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("tmpfs"));
+        Files.writeString(work.resolve("f"), "under the tmpfs\n");
+        Files.writeString(work.resolve("go"), "go\n");
+        docker.run("run", "-d", "--network", "none", "--tmpfs", "/scratch", "--name", "tmpfs", "busybox", "sh", "-c",
+                "while [ ! -f /go ]; do sleep 0.1; done; ls -A /scratch").ok();
+
+        // dockerd's copies go to the directory under a tmpfs: the running container does not see them
+        docker.run("cp", work.resolve("f").toString(), "tmpfs:/scratch/").ok();
+        assertThat(untar(docker.run("cp", "tmpfs:/scratch/f", "-").ok().out()))
+                .containsExactly(Map.entry("f", "under the tmpfs\n"));
+        docker.run("cp", work.resolve("go").toString(), "tmpfs:/").ok();
+        assertThat(docker.run("wait", "tmpfs").ok().out().trim()).isEqualTo("0");
+        assertThat(docker.run("logs", "tmpfs").ok().out()).isEmpty();
+    }
+
+    @Test
     void copiesAndExportsKeepExtendedAttributes() throws Exception {
         String named = "cpx-" + suffix();
         Path work = Files.createDirectories(dir.resolve("xattrs"));
