@@ -101,9 +101,6 @@ class ContainerCliIT {
 
         assertOneError(docker.run("create", "--network", "none", "--name", "web", "busybox", "true"),
                 "Conflict. The container name \"/web\" is already in use by container");
-        assertOneError(docker.run("create", "--name", "plain", "busybox", "true"),
-                "the default bridge network is not available in this berthd yet; use --network none, host or container:<name|id>"
-                        + " (or start berthd with --bridge none)");
         assertOneError(docker.run("create", "--network", "none", "--name", "bad name", "busybox", "true"),
                 "Invalid container name (bad name), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
         assertOneError(docker.run("create", "--pull", "never", "--network", "none", "nosuch:1", "true"),
