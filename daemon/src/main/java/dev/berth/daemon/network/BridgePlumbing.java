@@ -33,6 +33,10 @@ final class BridgePlumbing implements AutoCloseable {
         try {
             if (host.link(n.bridge()).isEmpty()) {
                 host.addBridge(n.bridge());
+                // a bridge takes the lowest MAC of its ports unless it has one of its own, so its
+                // address would change as containers come and go (and be 0 with none): a fixed
+                // random one, as libnetwork gives its bridges
+                host.setMacAddress(n.bridge(), randomMac());
             }
             boolean addressed = host.addresses(n.bridge()).stream()
                     .anyMatch(a -> a.address().equals(gateway) && a.prefixLength() == subnet.prefixLength());
@@ -49,6 +53,14 @@ final class BridgePlumbing implements AutoCloseable {
             throw new ApiException(ErrorKind.INTERNAL, "set up bridge " + n.bridge() + " of network " + n.name() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** A random unicast, locally administered MAC address. */
+    private static byte[] randomMac() {
+        byte[] mac = new byte[6];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(mac);
+        mac[0] = (byte) ((mac[0] & 0xfe) | 0x02);
+        return mac;
     }
 
     /** The network's table and bridge, gone; what is gone already is no error. */
