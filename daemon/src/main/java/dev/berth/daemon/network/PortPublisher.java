@@ -7,7 +7,7 @@ import dev.berth.network.nat.PortMapping;
 import dev.berth.network.proxy.PortAllocatedException;
 import dev.berth.network.proxy.PortAllocator;
 import dev.berth.network.proxy.PortProxy;
-import dev.berth.network.proxy.Protocol;
+import dev.berth.network.Protocol;
 import dev.berth.network.proxy.ProxyBinding;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -37,7 +37,7 @@ final class PortPublisher implements AutoCloseable {
 
     /** Publishes {@code p} to {@code containerAddress} on {@code bridge}'s network; 500 with dockerd's words if the port is taken. */
     SandboxRecord.PublishedPort publish(PortRequest p, String containerAddress, String bridge) {
-        Protocol protocol = protocol(p.protocol());
+        Protocol protocol = Protocol.of(p.protocol());
         InetAddress hostIp = hostIp(p.hostIp());
         int hostPort = 0;
         ProxyBinding binding = null;
@@ -91,7 +91,7 @@ final class PortPublisher implements AutoCloseable {
 
     /** After a daemon restart: the proxy again (the DNAT rule stayed in the kernel; made again if not). */
     void restore(SandboxRecord.PublishedPort p) throws IOException {
-        Protocol protocol = protocol(p.protocol());
+        Protocol protocol = Protocol.of(p.protocol());
         InetAddress hostIp = hostIp(p.hostIp());
         allocator.reserve(protocol, hostIp, p.hostPort());
         bindings.put(p, open(protocol, hostIp, p.hostPort(), p.containerAddress(), p.containerPort()));
@@ -105,7 +105,7 @@ final class PortPublisher implements AutoCloseable {
         if (binding != null) {
             binding.close();
         }
-        allocator.release(protocol(p.protocol()), hostIp(p.hostIp()), p.hostPort());
+        allocator.release(Protocol.of(p.protocol()), hostIp(p.hostIp()), p.hostPort());
         try {
             firewall.unpublish(p.bridge(), mapping(p));
         } catch (IOException e) {
@@ -114,13 +114,9 @@ final class PortPublisher implements AutoCloseable {
     }
 
     private static PortMapping mapping(SandboxRecord.PublishedPort p) {
-        return new PortMapping(dev.berth.network.nat.Protocol.of(p.protocol()),
+        return new PortMapping(Protocol.of(p.protocol()),
                 p.hostIp().isEmpty() ? null : NetworkService.address(p.hostIp(), "host IP"), p.hostPort(),
                 NetworkService.address(p.containerAddress(), "IPv4"), p.containerPort());
-    }
-
-    private static Protocol protocol(String name) {
-        return name.equals("udp") ? Protocol.UDP : Protocol.TCP;
     }
 
     private static InetAddress hostIp(String ip) {

@@ -1,5 +1,6 @@
 package dev.berth.network.nat;
 
+import dev.berth.network.Protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.linux.Nftables;

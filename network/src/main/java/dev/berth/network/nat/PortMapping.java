@@ -1,5 +1,6 @@
 package dev.berth.network.nat;
 
+import dev.berth.network.Protocol;
 import java.net.Inet4Address;
 import java.util.Objects;
 

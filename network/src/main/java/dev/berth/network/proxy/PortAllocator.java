@@ -1,5 +1,6 @@
 package dev.berth.network.proxy;
 
+import dev.berth.network.Protocol;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.berth.network.proxy;
 
+import dev.berth.network.Protocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.io.IOException;

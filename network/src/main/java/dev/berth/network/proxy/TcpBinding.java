@@ -1,5 +1,6 @@
 package dev.berth.network.proxy;
 
+import dev.berth.network.Protocol;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

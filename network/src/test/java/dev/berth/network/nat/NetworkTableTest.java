@@ -1,5 +1,6 @@
 package dev.berth.network.nat;
 
+import dev.berth.network.Protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
