@@ -133,6 +133,11 @@ class NetworkIT {
         assertThat(out).contains("<LOOPBACK,UP,LOWER_UP>");
         assertThat(docker.run("run", "--rm", "busybox", "ping", "-c", "1", "-W", "3", prefix + ".0.1").ok().out())
                 .contains("1 packets received");
+        String resolv = docker.run("run", "--rm", "--dns", "10.9.9.9", "--dns-search", "example.test", "--dns-option",
+                "ndots:2", "--add-host", "db.local:10.1.2.3", "busybox", "sh", "-c", "cat /etc/resolv.conf /etc/hosts")
+                .ok().out();
+        assertThat(resolv).contains("nameserver 10.9.9.9").contains("search example.test").contains("options ndots:2")
+                .contains("10.1.2.3\tdb.local");
         JsonNode bridgeNet = JSON.readTree(docker.run("network", "inspect", "bridge").ok().out()).get(0);
         assertThat(bridgeNet.at("/IPAM/Config/0/Subnet").asText()).isEqualTo(prefix + ".0.0/24");
         assertThat(bridgeNet.at("/Options/com.docker.network.bridge.name").asText()).isEqualTo(bridge);
@@ -177,6 +182,12 @@ class NetworkIT {
                 "ip -4 -o addr show eth0; " + fetch(apiIp, 80) + " || echo unreachable");
         assertThat(fromBack.ok().out()).contains(prefix + ".250.").contains("unreachable").doesNotContain("hello from");
 
+        docker.run("rename", "api", "renamed").ok();
+        assertThat(docker.run("run", "--rm", "--network", "front", "busybox", "nslookup", "renamed", "127.0.0.11")
+                .ok().out()).contains(apiIp);
+        String shortId = inspect("renamed").get("Id").asText().substring(0, 12);
+        assertThat(docker.run("run", "--rm", "--network", "front", "busybox", "nslookup", shortId, "127.0.0.11")
+                .ok().out()).contains(apiIp);
         JsonNode front = JSON.readTree(docker.run("network", "inspect", "front").ok().out()).get(0);
         assertThat(front.get("Containers").size()).isEqualTo(1);
         DockerCli.Result inUse = docker.run("network", "rm", "front");
@@ -184,7 +195,7 @@ class NetworkIT {
         assertThat(inUse.err()).contains("has active endpoints");
         String frontBridge = "br-" + front.get("Id").asText().substring(0, 12);
         assertThat(links()).contains(frontBridge);
-        docker.run("rm", "-f", "api").ok();
+        docker.run("rm", "-f", "renamed").ok();
         docker.run("network", "rm", "front", "back").ok();
         assertThat(links()).doesNotContain(frontBridge);
         assertThat(run("nft", "list", "tables")).doesNotContain("berth-" + frontBridge);

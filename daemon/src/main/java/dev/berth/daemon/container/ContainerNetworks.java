@@ -28,6 +28,9 @@ public interface ContainerNetworks {
     /** At the container's end, a failed start or its removal: undoes {@link #attach}; idempotent. */
     void detach(String containerId);
 
+    /** After {@code docker rename}: the embedded DNS answers to the new name. */
+    default void renamed(String containerId, String newName) {}
+
     /** {@code NetworkSettings} of {@code docker inspect}. */
     Map<String, Object> settings(ContainerRecord r);
 

@@ -886,6 +886,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 throw new ApiException(ErrorKind.INTERNAL, e.getMessage(), e);
             }
         }
+        networks.renamed(r.id(), slashed.substring(1));
         events.publish(EventType.CONTAINER, "rename", r.id(), Map.of("name", slashed.substring(1),
                 "oldName", r.name(), "image", r.image()));
     }

@@ -305,6 +305,19 @@ public final class Sandboxes implements ContainerNetworks {
         }
     }
 
+    @Override
+    public void renamed(String containerId, String newName) {
+        synchronized (lockOf(containerId)) {
+            SandboxRecord s = live.get(containerId);
+            if (s != null) {
+                SandboxRecord now = new SandboxRecord(containerId, newName, s.hostname(), s.namespace(), s.endpoints(),
+                        s.ports(), s.dnsUpstreams());
+                save(now);
+                live.put(containerId, now);
+            }
+        }
+    }
+
     /** {@code docker network connect} on a running container: a new interface in its namespace. */
     void plug(ContainerRecord r, Network n, EndpointConfig asked) {
         synchronized (lockOf(r.id())) {
