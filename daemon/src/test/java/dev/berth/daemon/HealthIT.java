@@ -141,10 +141,10 @@ class HealthIT {
                 "1000").ok();
         awaitStatus("kept", "unhealthy");
 
-        daemon.process().destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS); // SIGKILL, by its pid
         Files.writeString(control.resolve("ok"), "");
-        daemon = BerthdProcess.start(dir.resolve("d"));
-        docker = new DockerCli("unix://" + daemon.socket, dir.resolve("docker-config"));
+        berth = berth.killAndRestart(dir); // SIGKILL, by its pid; the after-all stops the new one
+        daemon = berth.daemon;
+        docker = berth.docker;
 
         assertThat(inspect("kept").at("/State/Status").asText()).as(daemon.log()).isEqualTo("running");
         awaitStatus("kept", "healthy");

@@ -124,8 +124,9 @@ class SuperviseIT {
         daemon.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL, by its pid
         // the container dies while no berthd watches: its monitor records the exit for the next one
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        daemon = BerthdProcess.start(dir.resolve("d"));
-        docker = new DockerCli("unix://" + daemon.socket, dir.resolve("docker-config"));
+        berth = berth.killAndRestart(dir); // the after-all stops the new one
+        daemon = berth.daemon;
+        docker = berth.docker;
 
         JsonNode back = await("keeper", c -> c.at("/State/Status").asText().equals("running"));
         assertThat(back.at("/State/Pid").asInt()).isPositive().isNotEqualTo(pid);

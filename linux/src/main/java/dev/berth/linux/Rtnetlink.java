@@ -133,6 +133,39 @@ public final class Rtnetlink implements AutoCloseable {
         socket.request(m, "add veth " + name);
     }
 
+    /**
+     * A container's veth pair in one request where {@link #addVeth}, {@link #setMaster} and
+     * {@link #setUp} take four round trips: {@code name} here, already in {@code bridge} and up,
+     * and {@code peerName} created inside {@code peerNamespace} with the MAC address
+     * {@code peerMac}, so nobody needs to ask the kernel for it afterwards. The kernel applies
+     * IFLA_MASTER and the flags once it has made the pair, as {@code ip link add … master br up}
+     * relies on. The peer starts down: veth applies a peer's flags before the two are paired,
+     * when opening it fails with ENOTCONN; bring it up from inside.
+     */
+    public void addVethInBridge(String name, String bridge, String peerName, NetNamespace peerNamespace,
+            MacAddress peerMac) throws ErrnoException {
+        String what = "add veth " + name + " to " + bridge;
+        int master = requireIndex(bridge, what);
+        NetlinkMessage m = new NetlinkMessage(RTM_NEWLINK,
+                requestFlags(NetlinkMessage.NLM_F_CREATE | NetlinkMessage.NLM_F_EXCL))
+                .ifinfomsg(AF_UNSPEC, 0, IFF_UP, IFF_UP)
+                .attribute(IFLA_IFNAME, checkName(name))
+                .attribute(IFLA_MASTER, master);
+        int info = m.beginNested(IFLA_LINKINFO);
+        m.attribute(IFLA_INFO_KIND, "veth");
+        int data = m.beginNested(IFLA_INFO_DATA);
+        int peer = m.beginNested(VETH_INFO_PEER);
+        m.ifinfomsg(AF_UNSPEC, 0, 0, 0).attribute(IFLA_IFNAME, checkName(peerName))
+                .attribute(IFLA_ADDRESS, peerMac.octets());
+        if (peerNamespace != null) {
+            m.attribute(IFLA_NET_NS_FD, peerNamespace.fd());
+        }
+        m.endNested(peer);
+        m.endNested(data);
+        m.endNested(info);
+        socket.request(m, what);
+    }
+
     public void setUp(String name) throws ErrnoException {
         socket.request(setLink(name, IFF_UP, IFF_UP), "set up " + name);
     }

@@ -134,6 +134,28 @@ class RtnetlinkTest {
     }
 
     @Test
+    void aVethBornInItsBridgeAndUpCarriesTraffic() throws Exception {
+        hostNl.addBridge(bridge);
+        hostNl.setUp(bridge);
+        hostNl.addAddress(bridge, ip("1"), 24);
+        MacAddress mac = MacAddress.parse("02:42:0a:0b:0c:0d");
+        hostNl.addVethInBridge(veth, bridge, "eth0", box, mac);
+
+        Rtnetlink.Link hostEnd = hostNl.link(veth).orElseThrow();
+        assertThat(hostEnd.masterIndex()).isEqualTo(hostNl.link(bridge).orElseThrow().index());
+        assertThat(hostEnd.up()).isTrue();
+        Rtnetlink.Link eth0 = boxNl.link("eth0").orElseThrow();
+        assertThat(eth0.up()).isFalse();
+        assertThat(eth0.mac()).isEqualTo(mac);
+        boxNl.setUp("eth0");
+        boxNl.addAddress("eth0", ip("2"), 24);
+        assertThat(box.call(() -> ip("1").isReachable(2000))).isTrue();
+        assertThatThrownBy(() -> hostNl.addVethInBridge("vx" + id, "nobr" + id, "eth1", box, mac))
+                .hasMessageContaining("nobr" + id);
+        assertThat(boxNl.link("eth1")).isEmpty();
+    }
+
+    @Test
     void duplicateNamesAndUnknownLinksFailWithTheirNames() throws Exception {
         hostNl.addBridge(bridge);
         assertThatThrownBy(() -> hostNl.addBridge(bridge))

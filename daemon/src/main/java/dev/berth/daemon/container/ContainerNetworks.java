@@ -28,6 +28,12 @@ public interface ContainerNetworks {
     /** At the container's end, a failed start or its removal: undoes {@link #attach}; idempotent. */
     void detach(String containerId);
 
+    /**
+     * After a daemon restart, once the containers are settled: {@code running} are the containers
+     * that run; the rest of what the networks hold for containers is taken down.
+     */
+    default void retain(java.util.Set<String> running) {}
+
     /** After {@code docker rename}: the embedded DNS answers to the new name. */
     default void renamed(String containerId, String newName) {}
 

@@ -131,6 +131,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             }
             exited(id, runner.exitWhileAway(id));
         }
+        networks.retain(store.all().stream().filter(r -> r.state().isRunning()).map(ContainerRecord::id)
+                .collect(java.util.stream.Collectors.toSet()));
         for (ContainerRecord r : store.all()) {
             ContainerRecord.State s = r.state();
             if (!s.isRunning() && !s.startedAt().equals(ContainerRecord.State.NEVER) && RestartPolicy.of(
@@ -386,7 +388,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                 StartTrace.mark("mount snapshot");
                 CreateRequest request = new CreateRequest(r.request(), r.hostConfig());
                 ContainerNetworks.Attachment network = networks.attach(r);
-                StartTrace.mark("resolv.conf and dns");
+                StartTrace.mark("dns and hosts");
                 Spec spec;
                 try {
                     spec = new SpecGenerator(host, volumes, this).generate(r.id(), base.config(), request, rootfs,

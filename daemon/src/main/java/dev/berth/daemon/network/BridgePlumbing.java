@@ -2,6 +2,7 @@ package dev.berth.daemon.network;
 
 import dev.berth.daemon.http.ApiException;
 import dev.berth.daemon.http.ErrorKind;
+import dev.berth.linux.MacAddress;
 import dev.berth.linux.NetNamespace;
 import dev.berth.linux.Rtnetlink;
 import dev.berth.network.ipam.Subnet;
@@ -98,21 +99,22 @@ final class BridgePlumbing implements AutoCloseable {
      */
     SandboxRecord.Endpoint plug(NetNamespace ns, Network n, SandboxRecord.Endpoint e, boolean route) {
         Inet4Address address = NetworkService.address(e.address(), "IPv4");
+        // 02:42 and the address, as dockerd made them for years: unique on the network, and
+        // known without asking the kernel
+        byte[] a = address.getAddress();
+        MacAddress mac = MacAddress.of(new byte[] {0x02, 0x42, a[0], a[1], a[2], a[3]});
         try {
             synchronized (this) {
-                host.addVeth(e.hostInterface(), e.interfaceName(), ns);
-                host.setMaster(e.hostInterface(), n.bridge());
-                host.setUp(e.hostInterface());
+                host.addVethInBridge(e.hostInterface(), n.bridge(), e.interfaceName(), ns, mac);
             }
             try (Rtnetlink inside = Rtnetlink.openIn(ns)) {
-                inside.addAddress(e.interfaceName(), address, e.prefixLength());
                 inside.setUp(e.interfaceName());
+                inside.addAddress(e.interfaceName(), address, e.prefixLength());
                 if (route) {
                     inside.addRoute(null, 0, NetworkService.address(e.gateway(), "gateway"), e.interfaceName());
                 }
-                return e.withMac(inside.link(e.interfaceName()).map(l -> l.mac() == null ? "" : l.mac().toString())
-                        .orElse(""));
             }
+            return e.withMac(mac.toString());
         } catch (IOException ex) {
             throw new ApiException(ErrorKind.INTERNAL, "connect to network " + n.name() + ": " + ex.getMessage(), ex);
         }

@@ -116,11 +116,7 @@ public final class NetworkService implements NetworkBackend {
                 false, false, true, Map.of(), Map.of());
     }
 
-    /**
-     * At start, before anything else: the IPAM keeps its state under the exec root, with the
-     * running containers' addresses, so after a reboot it starts empty; the networks' subnets
-     * are registered again from their records.
-     */
+    /** At start, before anything else: the networks' subnets, registered in the (in-memory) IPAM from their records. */
     void registerSubnets() {
         for (Network n : store.all()) {
             if (n.isBridge() && ipam.network(n.id()).isEmpty()) {

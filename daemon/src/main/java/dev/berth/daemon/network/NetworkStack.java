@@ -5,7 +5,6 @@ import dev.berth.linux.Nftables;
 import dev.berth.linux.Rtnetlink;
 import dev.berth.network.dns.EmbeddedDns;
 import dev.berth.network.ipam.Ipam;
-import dev.berth.network.ipam.IpamException;
 import dev.berth.network.nat.NetworkFirewall;
 import dev.berth.network.proxy.PortAllocator;
 import dev.berth.network.proxy.PortProxy;
@@ -52,13 +51,10 @@ public final class NetworkStack implements AutoCloseable {
             NetworkFirewall firewall = new NetworkFirewall(nft);
             BridgePlumbing plumbing = new BridgePlumbing(Rtnetlink.open(), firewall);
             parts.add(plumbing);
-            Ipam ipam;
-            try {
-                // under the exec root: addresses are those of running containers, which a reboot ends
-                ipam = new Ipam(execRoot.resolve("network").resolve("ipam"), defaults.pools(), plumbing::hostRoutes);
-            } catch (IpamException e) {
-                throw new IOException("ipam: " + e.getMessage(), e);
-            }
+            // nothing of its own on disk: the network records hold the subnets and each running
+            // container's sandbox record its addresses, written before they are used; both are
+            // registered again below
+            Ipam ipam = Ipam.inMemory(defaults.pools(), plumbing::hostRoutes);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             parts.add(() -> group.shutdownGracefully().syncUninterruptibly());
             PortPublisher ports = new PortPublisher(new PortProxy(ProxyTransport.nio(group)), new PortAllocator(), firewall);

@@ -13,7 +13,11 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -110,6 +114,27 @@ final class PortPublisher implements AutoCloseable {
             firewall.unpublish(p.bridge(), mapping(p));
         } catch (IOException e) {
             throw new ApiException(ErrorKind.INTERNAL, "unpublish " + mapping(p) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * After a restart: DNAT entries on {@code bridges} that no sandbox in {@code live} claims
+     * (published by a daemon killed before it recorded them), removed.
+     */
+    void removeOrphans(List<String> bridges, Collection<SandboxRecord> live) {
+        Set<PortMapping> claimed = new HashSet<>();
+        live.forEach(s -> s.ports().forEach(p -> claimed.add(mapping(p))));
+        for (String bridge : bridges) {
+            try {
+                for (PortMapping m : firewall.published(bridge)) {
+                    if (!claimed.contains(m)) {
+                        firewall.unpublish(bridge, m);
+                    }
+                }
+            } catch (IOException e) {
+                System.getLogger(PortPublisher.class.getName()).log(System.Logger.Level.WARNING,
+                        "remove stale published ports of " + bridge + ": " + e.getMessage());
+            }
         }
     }
 

@@ -70,9 +70,9 @@ public final class Sandboxes implements ContainerNetworks {
     record Member(String containerId, String name, SandboxRecord.Endpoint endpoint) {}
 
     /**
-     * At start: the sandboxes a previous daemon left, served again (proxies, DNS); the
-     * containers that died meanwhile are detached when the container code settles them. Addresses
-     * that no sandbox claims are released (the exec root does not survive a reboot).
+     * At start: the sandboxes a previous daemon left, their addresses claimed again in the IPAM
+     * and their proxies and DNS served again. Those whose containers died meanwhile are detached
+     * when the container code settles them ({@link #retain} takes whatever it does not claim).
      */
     void restore() throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(records)) {
@@ -84,6 +84,10 @@ public final class Sandboxes implements ContainerNetworks {
                 try {
                     SandboxRecord s = Json.MAPPER.readValue(Files.readAllBytes(f), SandboxRecord.class);
                     live.put(s.containerId(), s);
+                    for (SandboxRecord.Endpoint e : s.endpoints()) {
+                        IpamCalls.call(() -> ipam.allocate(e.networkId(), NetworkService.address(e.address(), "IPv4"),
+                                s.containerId()));
+                    }
                     for (SandboxRecord.PublishedPort p : s.ports()) {
                         ports.restore(p);
                     }
@@ -97,15 +101,6 @@ public final class Sandboxes implements ContainerNetworks {
                 }
             }
         }
-        for (Network n : networks.all()) {
-            if (n.isBridge()) {
-                IpamCalls.call(() -> ipam.allocations(n.id())).forEach((address, owner) -> {
-                    if (!live.containsKey(owner)) {
-                        IpamCalls.run(() -> ipam.release(n.id(), address));
-                    }
-                });
-            }
-        }
         try (DirectoryStream<Path> stale = Files.newDirectoryStream(pins)) {
             for (Path p : stale) {
                 if (!live.containsKey(p.getFileName().toString())) {
@@ -113,6 +108,17 @@ public final class Sandboxes implements ContainerNetworks {
                 }
             }
         }
+    }
+
+    @Override
+    public void retain(java.util.Set<String> running) {
+        for (String id : List.copyOf(live.keySet())) {
+            if (!running.contains(id)) {
+                detach(id); // a start that a killed daemon never finished, or a container gone meanwhile
+            }
+        }
+        ports.removeOrphans(networks.all().stream().filter(Network::isBridge).map(Network::bridge).toList(),
+                live.values());
     }
 
     // ---- create
@@ -218,28 +224,31 @@ public final class Sandboxes implements ContainerNetworks {
                     }
                     s = s.withEndpoints(plugged);
                     live.put(id, s);
-                    save(s);
                     StartTrace.mark("plug veths");
                     List<SandboxRecord.PublishedPort> published = new ArrayList<>();
                     Network firstNetwork = joined.getFirst();
                     for (PortRequest p : firstNetwork.internal() ? List.<PortRequest>of()
                             : PortRequest.of(r.hostConfig(), r.config())) {
                         // dockerd publishes nothing from an internal network
+                        // a daemon killed before the record below has them leaves DNAT entries that
+                        // retain() sweeps at its next start; the proxies die with it
                         published.add(ports.publish(p, plugged.getFirst().address(), firstNetwork.bridge()));
                         s = s.withPorts(published);
                         live.put(id, s);
-                        save(s);
                     }
                     StartTrace.mark("publish ports");
                     boolean userNetwork = onUserNetwork(s);
                     ResolvConf.Generated resolv = ResolvConf.forContainer(hostResolvConf(), overrides(r.hostConfig()),
                             userNetwork);
+                    StartTrace.mark("resolv.conf");
                     if (userNetwork) {
                         s = s.withDnsUpstreams(resolv.upstreams().stream()
                                 .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList());
                         live.put(id, s);
-                        save(s);
                         dns.register(id, ns, lookupFor(id), resolv.upstreams());
+                    }
+                    if (!s.ports().isEmpty() || !s.dnsUpstreams().isEmpty()) {
+                        save(s); // what a restarted daemon serves again
                     }
                     return new Attachment(pin.toString(), hostsEntries(r, s), resolv.text());
                 }

@@ -61,15 +61,15 @@ public final class BerthdProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("-H", "unix://" + socket, "--data-root", dir.resolve("data").toString(),
                 "--exec-root", dir.resolve("exec").toString()));
         args.addAll(List.of(extraArgs));
-        if (!args.contains("--bridge") && !args.contains("-b")) {
-            args.addAll(List.of("--bridge", "none"));
-        }
         BerthdProcess p = launch(dir, args, env);
         p.awaitReady(socket);
         return p;
     }
 
-    /** Starts {@code bin/berthd} with exactly these arguments, without waiting for anything. */
+    /**
+     * Starts {@code bin/berthd} with these arguments (and {@code --bridge none} unless they name a
+     * bridge), without waiting for anything.
+     */
     public static BerthdProcess launch(Path dir, List<String> args) throws IOException {
         return launch(dir, args, java.util.Map.of());
     }
@@ -80,6 +80,10 @@ public final class BerthdProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher().toString());
         cmd.addAll(args);
+        if (!args.contains("--bridge") && !args.contains("-b")) {
+            // even a daemon that is meant to fail may get as far as making the default bridge
+            cmd.addAll(List.of("--bridge", "none"));
+        }
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env);

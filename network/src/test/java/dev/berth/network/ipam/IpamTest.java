@@ -249,4 +249,20 @@ class IpamTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void anInMemoryIpamHandsOutTheSameWayAndWritesNothing(@TempDir Path unused) throws Exception {
+        Ipam ipam = Ipam.inMemory(AddressPool.dockerDefaults(), HostNetworks.NONE);
+        NetworkAddressing bridge = ipam.addNetwork("n1", null, null, null);
+        assertThat(bridge.subnet()).hasToString("172.17.0.0/16");
+        assertThat(ipam.allocate("n1", null, "c1").getHostAddress()).isEqualTo("172.17.0.2");
+        assertThat(ipam.allocate("n1", null, "c2").getHostAddress()).isEqualTo("172.17.0.3");
+        ipam.releaseOwner("c1");
+        assertThat(ipam.allocations("n1")).hasSize(1);
+        ipam.removeNetwork("n1");
+        assertThat(ipam.network("n1")).isEmpty();
+        try (var files = java.nio.file.Files.list(unused)) {
+            assertThat(files).isEmpty();
+        }
+    }
 }
