@@ -245,11 +245,14 @@ class NetworkIT {
     void aRestartedDaemonKeepsAddressesAndPorts() throws Exception {
         docker.run("run", "-d", "--name", "lasting", "-p", "127.0.0.1::80", "busybox", "sh", "-c", HTTPD).ok();
         String ip = inspect("lasting").at("/NetworkSettings/IPAddress").asText();
+        String mac = inspect("lasting").at("/NetworkSettings/MacAddress").asText();
+        assertThat(mac).startsWith("02:42:");
         String mapped = docker.run("port", "lasting", "80").ok().out().trim();
         int port = Integer.parseInt(mapped.substring(mapped.lastIndexOf(':') + 1));
         berth = berth.killAndRestart(dir, daemonArgs());
         docker = berth.docker;
         assertThat(inspect("lasting").at("/NetworkSettings/IPAddress").asText()).isEqualTo(ip);
+        assertThat(inspect("lasting").at("/NetworkSettings/MacAddress").asText()).isEqualTo(mac);
         assertThat(get(port)).contains("hello from");
         docker.run("rm", "-f", "lasting").ok();
         assertThat(links()).isSubsetOf(union(linksBefore, bridge));

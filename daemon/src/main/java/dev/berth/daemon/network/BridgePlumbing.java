@@ -99,10 +99,7 @@ final class BridgePlumbing implements AutoCloseable {
      */
     SandboxRecord.Endpoint plug(NetNamespace ns, Network n, SandboxRecord.Endpoint e, boolean route) {
         Inet4Address address = NetworkService.address(e.address(), "IPv4");
-        // 02:42 and the address, as dockerd made them for years: unique on the network, and
-        // known without asking the kernel
-        byte[] a = address.getAddress();
-        MacAddress mac = MacAddress.of(new byte[] {0x02, 0x42, a[0], a[1], a[2], a[3]});
+        MacAddress mac = macFor(address);
         try {
             synchronized (this) {
                 host.addVethInBridge(e.hostInterface(), n.bridge(), e.interfaceName(), ns, mac);
@@ -118,6 +115,15 @@ final class BridgePlumbing implements AutoCloseable {
         } catch (IOException ex) {
             throw new ApiException(ErrorKind.INTERNAL, "connect to network " + n.name() + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * 02:42 and the address, as dockerd made them for years: unique on the network, and known
+     * without asking the kernel (also by a restarted daemon).
+     */
+    static MacAddress macFor(Inet4Address address) {
+        byte[] a = address.getAddress();
+        return MacAddress.of(new byte[] {0x02, 0x42, a[0], a[1], a[2], a[3]});
     }
 
     /** The destinations of the host's routes (not the default route), which a new network's subnet must not cover. */

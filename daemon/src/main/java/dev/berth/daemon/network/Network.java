@@ -1,5 +1,6 @@
 package dev.berth.daemon.network;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -18,6 +19,8 @@ import java.util.Map;
  */
 @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// isBridge() is no property: Jackson would write it, as "Bridge", over the bridge's name
+@JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public record Network(String id, String name, String driver, String created, String bridge, String subnet,
         String gateway, String ipRange, boolean internal, boolean attachable, boolean builtin,
         Map<String, String> labels, Map<String, String> options) {

@@ -82,7 +82,11 @@ public final class Sandboxes implements ContainerNetworks {
                     continue;
                 }
                 try {
-                    SandboxRecord s = Json.MAPPER.readValue(Files.readAllBytes(f), SandboxRecord.class);
+                    SandboxRecord read = Json.MAPPER.readValue(Files.readAllBytes(f), SandboxRecord.class);
+                    // the record written before the veths were made has no MACs; they follow from the addresses
+                    SandboxRecord s = read.withEndpoints(read.endpoints().stream().map(e -> e.mac() == null || e.mac().isEmpty()
+                            ? e.withMac(BridgePlumbing.macFor(NetworkService.address(e.address(), "IPv4")).toString())
+                            : e).toList());
                     live.put(s.containerId(), s);
                     for (SandboxRecord.Endpoint e : s.endpoints()) {
                         IpamCalls.call(() -> ipam.allocate(e.networkId(), NetworkService.address(e.address(), "IPv4"),
