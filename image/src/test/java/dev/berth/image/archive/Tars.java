@@ -46,6 +46,9 @@ final class Tars {
         try {
             TarArchiveEntry entry = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
             entry.setMode(040755);
+            // a directory entry takes the current time: a fixed one keeps the same tree's bytes
+            // (and digest) the same across a second's boundary
+            entry.setModTime(0);
             tar.putArchiveEntry(entry);
             tar.closeArchiveEntry();
             return this;
