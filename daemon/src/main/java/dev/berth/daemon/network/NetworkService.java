@@ -402,7 +402,7 @@ public final class NetworkService implements NetworkBackend {
             throw new ApiException(ErrorKind.PERMISSION_DENIED, "container sharing network namespace with another"
                     + " container or host cannot be connected to any other network");
         }
-        sandboxes.checkEndpoint(n, endpoint);
+        EndpointPlan.checkEndpoint(n, endpoint);
         if (r.networks().containsKey(n.name())) {
             throw new ApiException(ErrorKind.PERMISSION_DENIED, "endpoint with name " + r.shortName()
                     + " already exists in network " + n.name());
