@@ -78,6 +78,12 @@ public final class Berthd implements Callable<Integer> {
     @Option(names = "--default-address-pool", paramLabel = "base=CIDR,size=N", description = "Pool that user networks' subnets come from; repeatable (replaces the defaults)")
     List<String> defaultAddressPools;
 
+    @Option(names = "--log-driver", paramLabel = "DRIVER", description = "Default log driver of containers: json-file (default) or none")
+    String logDriver;
+
+    @Option(names = "--log-opt", paramLabel = "KEY=VALUE", description = "Default log driver option of containers (max-size, max-file); repeatable")
+    java.util.Map<String, String> logOpts;
+
     @Option(names = {"-l", "--log-level"}, paramLabel = "LEVEL", description = "Log level: debug, info, warn, error, fatal (default info)")
     String logLevel;
 
@@ -113,7 +119,8 @@ public final class Berthd implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings flags = new Settings(hosts, tls, tlsVerify, tlsCaCert, tlsCert, tlsKey, dataRoot, execRoot, pidFile,
-                insecureRegistries, registryMirrors, logLevel, debug, bridge, bip, defaultAddressPools);
+                insecureRegistries, registryMirrors, logLevel, debug, bridge, bip, defaultAddressPools, logDriver,
+                logOpts);
         Path file = configFile != null ? configFile : Files.exists(ConfigFile.DEFAULT) ? ConfigFile.DEFAULT : null;
         Settings fromFile = file == null ? Settings.NONE : ConfigFile.read(file);
         DaemonConfig config = DaemonConfig.resolve(flags.over(fromFile));

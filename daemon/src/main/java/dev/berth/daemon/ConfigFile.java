@@ -24,7 +24,7 @@ final class ConfigFile {
     static final Path DEFAULT = Path.of("/etc/berth/daemon.json");
 
     private static final Set<String> KEYS = Set.of("hosts", "tls", "tlsverify", "tlscacert", "tlscert", "tlskey",
-            "data-root", "exec-root", "pidfile", "insecure-registries", "registry-mirrors", "log-level", "debug", "bridge", "bip",
+            "data-root", "exec-root", "pidfile", "insecure-registries", "registry-mirrors", "log-level", "debug", "bridge", "bip", "log-driver", "log-opts",
             "default-address-pools");
 
     /** dockerd's other daemon.json keys: known, but not (yet) Berth options. */
@@ -35,7 +35,7 @@ final class ConfigFile {
             "default-ipc-mode", "default-network-opts", "default-runtime", "default-shm-size", "default-ulimits",
             "dns", "dns-opts", "dns-search", "exec-opts", "experimental", "features", "fixed-cidr", "fixed-cidr-v6",
             "group", "host-gateway-ip", "icc", "init", "init-path", "ip", "ip-forward", "ip-masq", "ip6tables",
-            "iptables", "ipv6", "labels", "live-restore", "log-driver", "log-format", "log-opts",
+            "iptables", "ipv6", "labels", "live-restore", "log-format",
             "max-concurrent-downloads", "max-concurrent-uploads", "max-download-attempts", "metrics-addr", "mtu",
             "no-new-privileges", "node-generic-resources", "oom-score-adjust", "proxies", "raw-logs", "runtimes",
             "seccomp-profile", "selinux-enabled", "shutdown-timeout", "storage-driver", "storage-opts",
@@ -86,7 +86,8 @@ final class ConfigFile {
         return new Settings(f.strings("hosts"), f.bool("tls"), f.bool("tlsverify"), f.path("tlscacert"),
                 f.path("tlscert"), f.path("tlskey"), f.path("data-root"), f.path("exec-root"), f.path("pidfile"),
                 f.strings("insecure-registries"), f.strings("registry-mirrors"), f.string("log-level"),
-                f.bool("debug"), f.string("bridge"), f.string("bip"), f.pools("default-address-pools"));
+                f.bool("debug"), f.string("bridge"), f.string("bip"), f.pools("default-address-pools"),
+                f.string("log-driver"), f.stringMap("log-opts"));
     }
 
     /** Typed access to the object's fields, with errors that name the key and the type it needs. */
@@ -133,6 +134,27 @@ final class ConfigFile {
                     throw wrongType(key, "a list of {\"base\": CIDR, \"size\": number} objects");
                 }
                 out.add("base=" + p.get("base").asText() + ",size=" + p.get("size").asInt());
+            }
+            return out;
+        }
+
+        /** An object of strings, as dockerd's {@code log-opts}. */
+        java.util.Map<String, String> stringMap(String key) throws StartupFailure {
+            JsonNode n = root.get(key);
+            if (n == null || n.isNull()) {
+                return null;
+            }
+            if (!n.isObject()) {
+                throw wrongType(key, "an object of strings");
+            }
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            for (var it = n.properties().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw new StartupFailure(what, "\"" + key + "." + e.getKey() + "\" must be a string, not "
+                            + e.getValue().getNodeType().name().toLowerCase());
+                }
+                out.put(e.getKey(), e.getValue().asText());
             }
             return out;
         }

@@ -22,6 +22,7 @@ import dev.berth.daemon.api.network.NetworkRoutes;
 import dev.berth.daemon.api.volume.VolumeRoutes;
 import dev.berth.daemon.container.ContainerRecord;
 import dev.berth.daemon.container.EndpointConfig;
+import dev.berth.daemon.container.InvalidContainerConfigException;
 import dev.berth.daemon.network.ContainerDirectory;
 import dev.berth.daemon.network.NetworkDefaults;
 import dev.berth.daemon.network.NetworkStack;
@@ -157,6 +158,12 @@ public final class Daemon implements AutoCloseable {
                 volumes = VolumeService.open(config.dataRoot(), events, nameOrId -> containerStore.get(nameOrId).id());
                 containers = new ContainerService(containerStore, images, events, HostProfile.probe(), config.execRoot());
                 containers.useVolumes(volumes.forContainers());
+                try {
+                    containers.useLogDefaults(config.logDriver(), config.logOpts());
+                } catch (InvalidContainerConfigException e) {
+                    registry.close();
+                    throw new StartupFailure("--log-driver/--log-opt", e.getMessage());
+                }
             } catch (IOException e) {
                 registry.close();
                 throw new StartupFailure("container store: " + e.getMessage(), e);

@@ -31,10 +31,13 @@ import java.util.logging.Level;
  * @param bip                {@code --bip}: the default bridge's gateway address and prefix, or null
  *                           for the first free subnet of the default pools
  * @param addressPools       {@code --default-address-pool}s as {@code base=CIDR,size=N}; empty for dockerd's
+ * @param logDriver          {@code --log-driver}: containers' default log driver, null for json-file
+ * @param logOpts            {@code --log-opt}s: the default driver's options for containers that use it
  */
 public record DaemonConfig(List<ListenAddress> hosts, TlsFiles tls, Path dataRoot, Path execRoot, Path pidFile,
                            List<String> insecureRegistries, List<String> registryMirrors, Level logLevel,
-                           boolean debug, String bridge, String bip, List<String> addressPools) {
+                           boolean debug, String bridge, String bip, List<String> addressPools, String logDriver,
+                           java.util.Map<String, String> logOpts) {
 
     public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
     public static final Path DEFAULT_DATA_ROOT = Path.of("/var/lib/berth");
@@ -45,6 +48,7 @@ public record DaemonConfig(List<ListenAddress> hosts, TlsFiles tls, Path dataRoo
         insecureRegistries = List.copyOf(insecureRegistries);
         registryMirrors = List.copyOf(registryMirrors);
         addressPools = List.copyOf(addressPools);
+        logOpts = logOpts == null ? java.util.Map.of() : java.util.Map.copyOf(logOpts);
     }
 
     /** The default name of the default bridge's host interface (dockerd's is docker0). */
@@ -53,7 +57,7 @@ public record DaemonConfig(List<ListenAddress> hosts, TlsFiles tls, Path dataRoo
     /** A configuration for tests and embedding: one unix socket, the given roots, no default bridge, defaults for the rest. */
     public static DaemonConfig of(Path socket, Path dataRoot, Path execRoot) throws StartupFailure {
         return resolve(new Settings(List.of("unix://" + socket), null, null, null, null, null, dataRoot, execRoot,
-                null, null, null, null, null, "none", null, null));
+                null, null, null, null, null, "none", null, null, null, null));
     }
 
     /** Fills in defaults and checks everything, naming the setting at fault. */
@@ -127,7 +131,8 @@ public record DaemonConfig(List<ListenAddress> hosts, TlsFiles tls, Path dataRoo
             throw new StartupFailure("--bip " + s.bip(), "cannot be used with --bridge none");
         }
         return new DaemonConfig(hosts, tls, dataRoot, execRoot, pidFile, insecure, mirrors, level, debug,
-                "none".equals(bridge) ? null : bridge, s.bip(), pools);
+                "none".equals(bridge) ? null : bridge, s.bip(), pools,
+                s.logDriver() == null || s.logDriver().isEmpty() ? null : s.logDriver(), s.logOpts());
     }
 
     /** logrus's level names, which dockerd's {@code --log-level} takes. */

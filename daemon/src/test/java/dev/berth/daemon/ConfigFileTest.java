@@ -53,9 +53,9 @@ class ConfigFileTest {
 
     @Test
     void dockerdOptionsBerthLacksAreNamedAsSuch() throws Exception {
-        Path f = file("{\"log-driver\": \"journald\", \"iptables\": false}");
+        Path f = file("{\"live-restore\": true, \"iptables\": false}");
         assertThatThrownBy(() -> ConfigFile.read(f)).isInstanceOf(StartupFailure.class)
-                .hasMessage("config file " + f + ": the following dockerd directives are not supported by berthd: log-driver, iptables");
+                .hasMessage("config file " + f + ": the following dockerd directives are not supported by berthd: live-restore, iptables");
     }
 
     @Test
@@ -80,10 +80,26 @@ class ConfigFileTest {
     void flagsWinOverTheFile() throws Exception {
         Settings file = ConfigFile.read(file("{\"data-root\": \"/from/file\", \"exec-root\": \"/run/file\", \"hosts\": [\"unix:///f.sock\"]}"));
         Settings flags = new Settings(null, null, null, null, null, null, Path.of("/from/flag"), null, null, List.of(),
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
         Settings merged = flags.over(file);
         assertThat(merged.dataRoot()).isEqualTo(Path.of("/from/flag"));
         assertThat(merged.execRoot()).isEqualTo(Path.of("/run/file"));
         assertThat(merged.hosts()).containsExactly("unix:///f.sock");
+    }
+
+    @Test
+    void networkAndLogDefaultsAsDaemonJsonWritesThem() throws Exception {
+        Path f = file("""
+                {"bridge": "br9", "bip": "10.9.0.1/24",
+                 "default-address-pools": [{"base": "10.10.0.0/16", "size": 24}],
+                 "log-driver": "json-file", "log-opts": {"max-size": "10m", "max-file": "3"}}""");
+        Settings s = ConfigFile.read(f);
+        assertThat(s.bridge()).isEqualTo("br9");
+        assertThat(s.bip()).isEqualTo("10.9.0.1/24");
+        assertThat(s.defaultAddressPools()).containsExactly("base=10.10.0.0/16,size=24");
+        assertThat(s.logDriver()).isEqualTo("json-file");
+        assertThat(s.logOpts()).containsExactly(java.util.Map.entry("max-size", "10m"), java.util.Map.entry("max-file", "3"));
+        Path bad = file("{\"log-opts\": {\"max-size\": 10}}");
+        assertThatThrownBy(() -> ConfigFile.read(bad)).hasMessageContaining("log-opts.max-size");
     }
 }

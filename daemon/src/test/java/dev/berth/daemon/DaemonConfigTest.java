@@ -16,7 +16,7 @@ class DaemonConfigTest {
     Path dir;
 
     private static Settings hosts(String... h) {
-        return new Settings(List.of(h), null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new Settings(List.of(h), null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     @Test
@@ -34,7 +34,7 @@ class DaemonConfigTest {
     @Test
     void pidFileFollowsTheExecRoot() throws Exception {
         DaemonConfig c = DaemonConfig.resolve(new Settings(null, null, null, null, null, null, null, Path.of("/tmp/x/exec"),
-                null, null, null, null, null, null, null, null));
+                null, null, null, null, null, null, null, null, null, null));
         assertThat(c.pidFile()).isEqualTo(Path.of("/tmp/x/exec/berthd.pid"));
     }
 
@@ -55,10 +55,10 @@ class DaemonConfigTest {
     @Test
     void tlsNeedsItsFilesOnlyWithATcpListener() throws Exception {
         Settings noFiles = new Settings(List.of("tcp://127.0.0.1:0"), null, true, dir.resolve("ca.pem"),
-                dir.resolve("cert.pem"), dir.resolve("key.pem"), null, null, null, null, null, null, null, null, null, null);
+                dir.resolve("cert.pem"), dir.resolve("key.pem"), null, null, null, null, null, null, null, null, null, null, null, null);
         assertThatThrownBy(() -> DaemonConfig.resolve(noFiles)).hasMessage("--tlscert " + dir.resolve("cert.pem") + ": no such file");
         Settings unixOnly = new Settings(List.of("unix:///tmp/x.sock"), null, true, null, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
         assertThat(DaemonConfig.resolve(unixOnly).tls()).isNull();
 
         for (String f : new String[] {"ca.pem", "cert.pem", "key.pem"}) {
@@ -86,12 +86,12 @@ class DaemonConfigTest {
     @Test
     void dataAndExecRootsMustDiffer() {
         Settings s = new Settings(null, null, null, null, null, null, Path.of("/x"), Path.of("/x"), null, null, null, null, null,
-                null, null, null);
+                null, null, null, null, null);
         assertThatThrownBy(() -> DaemonConfig.resolve(s)).hasMessage("--exec-root /x: must differ from --data-root");
     }
 
     private static Settings bridge(String bridge, String bip, List<String> pools) {
-        return new Settings(null, null, null, null, null, null, null, null, null, null, null, null, null, bridge, bip, pools);
+        return new Settings(null, null, null, null, null, null, null, null, null, null, null, null, null, bridge, bip, pools, null, null);
     }
 
     @Test

@@ -99,6 +99,11 @@ class LifecycleIT {
                         "--tlskey", dir.resolve("none.pem").toString()},
                 {"berthd: --insecure-registry http://r:5000: insecure registry should not contain '://'",
                         "--insecure-registry", "http://r:5000"},
+                {"berthd: --log-driver/--log-opt: unknown log opt 'colour' for json-file log driver",
+                        "--log-opt", "colour=red"},
+                {"berthd: --log-driver/--log-opt: logger: no log driver named 'syslog' is registered",
+                        "--log-driver", "syslog"},
+                {"berthd: --bip 10.1.2.3: expected an IPv4 address with a prefix length", "--bip", "10.1.2.3"},
         };
         for (String[] c : cases) {
             List<String> args = new java.util.ArrayList<>(List.of(c).subList(1, c.length));

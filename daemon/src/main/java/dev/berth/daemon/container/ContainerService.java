@@ -65,6 +65,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     private final ContainerRunner runner;
     private volatile VolumeResolver volumes = VolumeResolver.none();
     private volatile ContainerNetworks networks = ContainerNetworks.none();
+    private volatile HostConfig.LogConfig logDefaults = new HostConfig.LogConfig(LogSettings.JSON_FILE, Map.of());
     private final RestartSupervisor restarts = RestartSupervisor.onSystemClock();
     private final ContainerListing listing;
     private final ContainerInspection inspection;
@@ -88,6 +89,32 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
      */
     public void resume() {
         settleAfterRestart();
+    }
+
+    /**
+     * The daemon's {@code --log-driver} and {@code --log-opt}s, which containers that name no
+     * driver (or the same one) get, as dockerd's {@code mergeAndVerifyLogConfig} gives them.
+     *
+     * @throws InvalidContainerConfigException for a driver or option a container could not have either
+     */
+    public void useLogDefaults(String driver, Map<String, String> opts) {
+        HostConfig.LogConfig defaults = new HostConfig.LogConfig(driver == null ? LogSettings.JSON_FILE : driver,
+                Map.copyOf(opts));
+        LogSettings.of(defaults);
+        this.logDefaults = defaults;
+    }
+
+    /** The container's log config with the daemon's defaults merged in. */
+    private HostConfig withLogDefaults(HostConfig hc) {
+        HostConfig.LogConfig asked = hc.logConfig();
+        HostConfig.LogConfig defaults = logDefaults;
+        String type = asked == null || asked.type() == null || asked.type().isEmpty() ? defaults.type() : asked.type();
+        Map<String, String> opts = new java.util.LinkedHashMap<>(asked == null || asked.config() == null
+                ? Map.of() : asked.config());
+        if (type.equals(defaults.type())) {
+            defaults.config().forEach(opts::putIfAbsent);
+        }
+        return hc.withLogConfig(new HostConfig.LogConfig(type, opts));
     }
 
     /** Gives the containers the daemon's networks (until then: host, none and container:<x> only). */
@@ -175,7 +202,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
 
     @Override
     public ContainerCreated create(String name, byte[] body) {
-        CreateRequest request = parse(body);
+        CreateRequest parsed = parse(body);
+        CreateRequest request = new CreateRequest(parsed.config(), withLogDefaults(parsed.hostConfig()));
         String imageName = request.config().image();
         if (imageName == null || imageName.isEmpty()) {
             throw ApiException.invalid("config.Image: no image was given");

@@ -82,6 +82,18 @@ public record HostConfig(
                 null, null, null, null, null, null, null, null);
     }
 
+    /** The same host config with another log driver and options ({@code LogConfig}). */
+    public HostConfig withLogConfig(LogConfig newLogConfig) {
+        return new HostConfig(binds, networkMode, restartPolicy, autoRemove, volumesFrom, mounts, capAdd, capDrop, cgroupnsMode,
+                dns, dnsOptions, dnsSearch, extraHosts, groupAdd, ipcMode, oomScoreAdj, pidMode,
+                privileged, readonlyRootfs, securityOpt, tmpfs, utsMode, usernsMode, shmSize,
+                sysctls, maskedPaths, readonlyPaths, annotations, consoleSize, cgroupParent,
+                cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, nanoCpus, memory,
+                memoryReservation, memorySwap, memorySwappiness, oomKillDisable, pidsLimit,
+                blkioWeight, devices, deviceCgroupRules, ulimits, init, newLogConfig, portBindings,
+                publishAllPorts, links);
+    }
+
     public boolean isPrivileged() {
         return Boolean.TRUE.equals(privileged);
     }
