@@ -213,6 +213,15 @@ class NetworkIT {
         assertThat(twice.err()).contains("already exists in network extra");
         docker.run("network", "disconnect", "extra", "roamer").ok();
         assertThat(docker.run("exec", "roamer", "ip", "-4", "-o", "addr").ok().out()).doesNotContain("eth1");
+        // a gap left by a disconnect is filled again: eth1 comes back while eth2 stays
+        docker.run("network", "create", "more").ok();
+        docker.run("network", "connect", "more", "roamer").ok();
+        docker.run("network", "disconnect", "more", "roamer").ok();
+        docker.run("network", "connect", "extra", "roamer").ok();
+        docker.run("network", "connect", "more", "roamer").ok();
+        docker.run("network", "disconnect", "extra", "roamer").ok();
+        docker.run("network", "connect", "extra", "roamer").ok();
+        assertThat(docker.run("exec", "roamer", "ip", "-4", "-o", "addr").ok().out()).contains("eth1").contains("eth2");
     }
 
     @Test

@@ -153,7 +153,7 @@ public final class Sandboxes implements ContainerNetworks {
             try {
                 List<SandboxRecord.Endpoint> endpoints = new ArrayList<>();
                 for (Network n : joined) {
-                    endpoints.add(endpoint(id, n, r.networks().get(n.name()), "eth" + endpoints.size(), r));
+                    endpoints.add(endpoint(id, n, r.networks().get(n.name()), "eth" + endpoints.size()));
                 }
                 s = s.withEndpoints(endpoints);
                 StartTrace.mark("allocate addresses");
@@ -175,11 +175,11 @@ public final class Sandboxes implements ContainerNetworks {
                     StartTrace.mark("plug veths");
                     List<SandboxRecord.PublishedPort> published = new ArrayList<>();
                     Network firstNetwork = joined.getFirst();
+                    // dockerd publishes nothing from an internal network. A daemon killed before the
+                    // record below has these leaves DNAT entries that retain() sweeps at its next
+                    // start; the proxies die with it.
                     for (PortRequest p : firstNetwork.internal() ? List.<PortRequest>of()
                             : PortRequest.of(r.hostConfig(), r.config())) {
-                        // dockerd publishes nothing from an internal network
-                        // a daemon killed before the record below has them leaves DNAT entries that
-                        // retain() sweeps at its next start; the proxies die with it
                         published.add(ports.publish(p, plugged.getFirst().address(), firstNetwork.bridge()));
                         s = s.withPorts(published);
                         live.put(id, s);
@@ -211,8 +211,17 @@ public final class Sandboxes implements ContainerNetworks {
         }
     }
 
-    private SandboxRecord.Endpoint endpoint(String containerId, Network n, EndpointConfig asked, String ifName,
-            ContainerRecord r) {
+    /** The lowest {@code ethN} the container does not use: a disconnect may have left a gap. */
+    private static String freeInterfaceName(SandboxRecord s) {
+        for (int i = 0; ; i++) {
+            String name = "eth" + i;
+            if (s.endpoints().stream().noneMatch(e -> e.interfaceName().equals(name))) {
+                return name;
+            }
+        }
+    }
+
+    private SandboxRecord.Endpoint endpoint(String containerId, Network n, EndpointConfig asked, String ifName) {
         Inet4Address requested = asked == null || asked.requestedAddress() == null ? null
                 : NetworkService.address(asked.requestedAddress(), "IPv4");
         Inet4Address address = IpamCalls.call(() -> ipam.allocate(n.id(), requested, containerId));
@@ -282,7 +291,7 @@ public final class Sandboxes implements ContainerNetworks {
             if (s == null) {
                 throw ApiException.conflict("container " + r.id() + " has no network namespace of its own to connect");
             }
-            SandboxRecord.Endpoint e = endpoint(r.id(), n, asked, "eth" + s.endpoints().size(), r);
+            SandboxRecord.Endpoint e = endpoint(r.id(), n, asked, freeInterfaceName(s));
             List<SandboxRecord.Endpoint> all = new ArrayList<>(s.endpoints());
             all.add(e);
             SandboxRecord planned = s.withEndpoints(all);
@@ -330,6 +339,10 @@ public final class Sandboxes implements ContainerNetworks {
                 }
             }
             SandboxRecord now = s.withEndpoints(rest);
+            if (onUserNetwork(s) && !onUserNetwork(now)) {
+                dns.unregister(containerId); // its last user network: 127.0.0.11 is free for the next
+                now = now.withDnsUpstreams(List.of());
+            }
             save(now);
             live.put(containerId, now);
         }
