@@ -151,8 +151,7 @@ final class ConfigFile {
             for (var it = n.properties().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 if (!e.getValue().isTextual()) {
-                    throw new StartupFailure(what, "\"" + key + "." + e.getKey() + "\" must be a string, not "
-                            + e.getValue().getNodeType().name().toLowerCase());
+                    throw wrongType(key + "." + e.getKey(), "a string", e.getValue());
                 }
                 out.put(e.getKey(), e.getValue().asText());
             }
@@ -178,8 +177,13 @@ final class ConfigFile {
         }
 
         private StartupFailure wrongType(String key, String expected) {
+            return wrongType(key, expected, root.get(key));
+        }
+
+        /** {@code key} may name a nested value ({@code log-opts.max-size}), so its node comes along. */
+        private StartupFailure wrongType(String key, String expected, JsonNode actual) {
             return new StartupFailure(what, "\"" + key + "\" must be " + expected + ", not "
-                    + root.get(key).getNodeType().name().toLowerCase());
+                    + actual.getNodeType().name().toLowerCase());
         }
     }
 }
