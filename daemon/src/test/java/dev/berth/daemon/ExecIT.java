@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
-import dev.berth.daemon.testing.BusyboxImage;
+import dev.berth.daemon.testing.ContainerDaemon;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RawHttp;
 import dev.berth.daemon.testing.RequiresDockerCli;
-import dev.berth.linux.MountInfo;
 import dev.berth.linux.testing.RequiresRoot;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,14 +35,15 @@ class ExecIT {
     @TempDir
     static Path dir;
 
+    private static ContainerDaemon berth;
     private static BerthdProcess daemon;
     private static DockerCli docker;
 
     @BeforeAll
     static void start() throws Exception {
-        daemon = BerthdProcess.start(dir.resolve("d"));
-        docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
-        BusyboxImage.importInto(docker, dir);
+        berth = ContainerDaemon.start(dir);
+        daemon = berth.daemon;
+        docker = berth.docker;
     }
 
     @BeforeEach
@@ -55,19 +54,14 @@ class ExecIT {
 
     @AfterEach
     void removeContainers() throws Exception {
-        for (String id : docker.run("ps", "-aq").ok().out().lines().toList()) {
-            docker.run("rm", "-f", id).ok();
-        }
-        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
-        try (var left = Files.list(daemon.execRoot.resolve("runtime"))) {
-            assertThat(left.toList()).isEmpty();
-        }
+        berth.removeContainers();
+        berth.assertNoRuntimeStateLeft();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
+        if (berth != null) {
+            berth.close();
         }
     }
 

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
-import dev.berth.daemon.testing.BusyboxImage;
+import dev.berth.daemon.testing.ContainerDaemon;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RawHttp;
 import dev.berth.daemon.testing.RequiresDockerCli;
-import dev.berth.linux.MountInfo;
 import dev.berth.linux.testing.RequiresRoot;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -39,31 +38,27 @@ class TtyIT {
     @TempDir
     static Path dir;
 
+    private static ContainerDaemon berth;
     private static BerthdProcess daemon;
     private static DockerCli docker;
 
     @BeforeAll
     static void start() throws Exception {
-        daemon = BerthdProcess.start(dir.resolve("d"));
-        docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
-        BusyboxImage.importInto(docker, dir);
+        berth = ContainerDaemon.start(dir);
+        daemon = berth.daemon;
+        docker = berth.docker;
     }
 
     @AfterEach
     void removeContainers() throws Exception {
-        for (String id : docker.run("ps", "-aq").ok().out().lines().toList()) {
-            docker.run("rm", "-f", id).ok();
-        }
-        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
-        try (var left = Files.list(daemon.execRoot.resolve("runtime"))) {
-            assertThat(left.toList()).isEmpty();
-        }
+        berth.removeContainers();
+        berth.assertNoRuntimeStateLeft();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
+        if (berth != null) {
+            berth.close();
         }
     }
 
@@ -173,9 +168,9 @@ class TtyIT {
     void anOpenTerminalOutlivesAKilledDaemonAndTakesInputAgain() throws Exception {
         docker.run("run", "-d", "-it", "--network", "none", "--name", "lasting", "busybox", "sh").ok();
         int pid = inspect("lasting").at("/State/Pid").asInt();
-        daemon.process().destroyForcibly().waitFor(20, TimeUnit.SECONDS); // SIGKILL, by its pid
-        daemon = BerthdProcess.start(dir.resolve("d"));
-        docker = new DockerCli("unix://" + daemon.socket, dir.resolve("docker-config"));
+        berth = berth.killAndRestart(dir); // SIGKILL, by its pid
+        daemon = berth.daemon;
+        docker = berth.docker;
         // the shell read no end of input while nobody wrote it: the shim held its stdin open
         assertThat(Path.of("/proc/" + pid)).as(daemon.log()).exists();
         assertThat(inspect("lasting").at("/State/Running").asBoolean()).as(daemon.log()).isTrue();

@@ -54,6 +54,13 @@ public final class ContainerDaemon implements AutoCloseable {
         assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
     }
 
+    /** After {@link #removeContainers}: no container left runtime state under the exec root either. */
+    public void assertNoRuntimeStateLeft() throws Exception {
+        try (var left = Files.list(daemon.execRoot.resolve("runtime"))) {
+            assertThat(left.toList()).isEmpty();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         daemon.close();
