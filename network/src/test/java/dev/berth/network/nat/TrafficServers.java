@@ -22,7 +22,14 @@ final class TrafficServers {
     private TrafficServers() {}
 
     static AutoCloseable tcp(NftablesTestNetns ns, int port) throws IOException {
-        ServerSocket server = ns.call(() -> new ServerSocket(port));
+        // the previous test's server on this port closed its connections first, so they wait in
+        // TIME_WAIT on the port: a new listener binds over them only with SO_REUSEADDR
+        ServerSocket server = ns.call(() -> {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(port));
+            return s;
+        });
         Thread.ofPlatform().daemon().name("tcp-" + port).start(() -> {
             while (!server.isClosed()) {
                 try (Socket s = server.accept()) {
