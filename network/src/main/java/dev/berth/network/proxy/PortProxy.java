@@ -60,6 +60,20 @@ public final class PortProxy {
         };
     }
 
+    /**
+     * Returns once a closed NIO channel's descriptor is really closed. The JDK closes a channel
+     * that is registered with a selector only when that selector next selects (it deregisters
+     * cancelled keys first): until then a closed listener still holds its port, and a bind right
+     * after {@link ProxyBinding#close} failed with "address already in use". A task submitted
+     * after the close runs after the event loop's next select, which did that.
+     */
+    static void awaitDeregistered(Channel closed) {
+        if (closed.eventLoop().inEventLoop()) {
+            return; // cannot wait for the loop from inside it; the close completes on its next select
+        }
+        closed.eventLoop().submit(() -> { }).awaitUninterruptibly();
+    }
+
     /** Waits for a bind and turns its failure into the error the caller reports. */
     static Channel bind(ChannelFuture bind, Protocol protocol, InetSocketAddress host) throws IOException {
         bind.awaitUninterruptibly();

@@ -64,6 +64,7 @@ final class TcpBinding implements ProxyBinding {
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        PortProxy.awaitDeregistered(listener);
         connections.close().awaitUninterruptibly();
     }
 

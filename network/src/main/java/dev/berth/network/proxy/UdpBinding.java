@@ -86,6 +86,7 @@ final class UdpBinding implements ProxyBinding {
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        PortProxy.awaitDeregistered(listener);
         for (ChannelFuture flow : flows.values()) {
             flow.channel().close().awaitUninterruptibly();
         }
