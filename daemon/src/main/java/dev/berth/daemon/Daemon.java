@@ -150,7 +150,7 @@ public final class Daemon implements AutoCloseable {
                 registry.close();
                 throw new StartupFailure("image store: " + e.getMessage(), e);
             }
-            PullWarmup.start(config.dataRoot().resolve("image").resolve("snapshots"));
+            PullWarmup.start(config.dataRoot().resolve("image").resolve("snapshots"), registry);
             ContainerService containers;
             VolumeService volumes;
             try {

@@ -2,13 +2,13 @@ package dev.berth.daemon.image;
 
 import dev.berth.image.layer.LayerApplier;
 import dev.berth.image.layer.WhiteoutMode;
+import dev.berth.image.registry.RegistryClient;
 import dev.berth.linux.PageCache;
 import dev.berth.oci.image.Digest;
 import dev.berth.oci.image.ImageJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +23,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * Runs the cold parts of a pull once, in the background, right after the daemon starts, so that
  * the first pull does not pay for them: the SHA-256 provider and its compiled form, the JDK
- * HTTP client's classes, the JSON mapping of manifests and configs, and a tiny layer applied into a scratch
- * directory, which loads the tar and gzip readers and creates the FFM downcall handles (lchown,
- * chmod, utimensat, mknod, setxattr, and the page cache advice on large blobs: about 100 ms the
- * first time, see MACHINE.md). Measured on bench/pull's 100 MB image, a pull right after start
+ * HTTP client that plain-HTTP registries use (built, not connected), the JSON mapping of
+ * manifests and configs, and a tiny layer applied into a scratch directory, which loads the tar
+ * and gzip readers and creates the FFM downcall handles (lchown, chmod, utimensat, mknod,
+ * setxattr, and the page cache advice on large blobs: about 100 ms the first time, see
+ * MACHINE.md). Measured on bench/pull's 100 MB image, a pull right after start
  * used about 1 s less CPU with it (1.7-2.7 s instead of 3.0-4.0 s). Best effort: any failure
  * only means the first pull warms up by itself.
  *
@@ -38,18 +39,21 @@ public final class PullWarmup {
 
     private PullWarmup() {}
 
-    /** Starts the warm-up on a low-priority daemon thread; {@code scratchParent} is the snapshot directory. */
-    public static void start(Path scratchParent) {
+    /**
+     * Starts the warm-up on a low-priority daemon thread; {@code scratchParent} is the snapshot
+     * directory, {@code registry} the daemon's client, whose plain-HTTP client is built here.
+     */
+    public static void start(Path scratchParent, RegistryClient registry) {
         Thread.ofPlatform().daemon().name("pull-warmup").priority(Thread.MIN_PRIORITY).start(() -> {
             try {
-                run(scratchParent);
+                run(scratchParent, registry);
             } catch (Exception | LinkageError e) {
                 LOG.fine("pull warm-up: " + e);
             }
         });
     }
 
-    static void run(Path scratchParent) throws Exception {
+    static void run(Path scratchParent, RegistryClient registry) throws Exception {
         byte[] block = new byte[64 << 10];
         for (int i = 0; i < 64; i++) {
             Digest.of(block); // as many calls as bin/berthd asks before C2 compiles the digest
@@ -61,9 +65,7 @@ public final class PullWarmup {
                 + "\"config\":{\"Env\":[\"PATH=/bin\"],\"Cmd\":[\"/bin/sh\"],\"Labels\":{\"a\":\"b\"}},"
                 + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + Digest.of(block) + "\"]},"
                 + "\"history\":[{\"created_by\":\"warm-up\"}]}").getBytes(StandardCharsets.UTF_8), "warm-up");
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            client.version(); // built and closed: its classes are loaded, no connection made
-        }
+        registry.warmUp();
         Path scratch = scratchParent.resolve("tmp-warmup-" + UUID.randomUUID());
         Files.createDirectory(scratch);
         try {

@@ -76,6 +76,20 @@ final class CertsDirectory {
         return context;
     }
 
+    /**
+     * A context for the client that speaks plain HTTP only. The JDK's HTTP client sets up TLS
+     * even for {@code http:} URLs, with the JVM's default context unless given one, and that one
+     * parses the whole system trust store (about 150 certificates: a few hundred ms of CPU in a
+     * fresh daemon, competing with its first pull of a local registry). This one trusts no
+     * server, so an {@code https:} URL sent through it by mistake fails instead of going
+     * unverified.
+     */
+    static SSLContext trustingNone() throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new RefuseAll()}, null);
+        return context;
+    }
+
     private static X509ExtendedTrustManager trust(List<X509Certificate> extra) throws GeneralSecurityException {
         X509ExtendedTrustManager jvm = trustManager(null);
         if (extra.isEmpty()) {
@@ -224,6 +238,31 @@ final class CertsDirectory {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
+    /** Trusts no server (the plain-HTTP client, see {@link #trustingNone}). */
+    private static final class RefuseAll extends ServerTrust {
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("the plain-HTTP registry client does not speak TLS");
+        }
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

@@ -243,13 +243,11 @@ final class Endpoints implements AutoCloseable {
                     .connectTimeout(config.connectTimeout());
             try {
                 SSLContext context = switch (key) {
-                    case "plain" -> null;
+                    case "plain" -> CertsDirectory.trustingNone();
                     case "insecure" -> CertsDirectory.trustingAll();
                     default -> certs.verifying(host);
                 };
-                if (context != null) {
-                    builder.sslContext(context);
-                }
+                builder.sslContext(context);
             } catch (GeneralSecurityException e) {
                 throw new IOException("tls settings for " + host + ": " + e.getMessage(), e);
             }

@@ -61,6 +61,15 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     /**
+     * Builds, without connecting anywhere, the HTTP client that plain-HTTP registries use, so a
+     * daemon can pay for the client's classes and threads right after it starts rather than in
+     * its first pull, which then reuses the client.
+     */
+    public void warmUp() throws IOException {
+        endpoints.clientFor(java.net.URI.create("http://localhost/"));
+    }
+
+    /**
      * Pulls {@code ref} for {@code platform} ({@code null}: the host's) into {@code store}: index
      * (if any), manifest, config and layers, all verified. See {@code Puller} for the events.
      */
