@@ -42,6 +42,23 @@ public final class DurableFiles {
         }
     }
 
+    /**
+     * Replaces {@code target} with {@code data} atomically, without waiting for the disk: a
+     * process that dies at any point leaves the old file or the new one, but a power cut may
+     * leave neither, or an empty file. Only for hints whose loss costs time, never consistency,
+     * and whose reader treats an empty or torn file as absent.
+     */
+    public static void replaceAtomically(Path target, byte[] data) throws IOException {
+        Path temp = target.toAbsolutePath().getParent()
+                .resolve(TEMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
+        try {
+            Files.write(temp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
     /** Renames {@code source} to {@code target} in one step and makes the rename durable. */
     public static void moveAtomically(Path source, Path target) throws IOException {
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bookkeeping both snapshotters share: which snapshots exist, in which state, in which
@@ -37,6 +38,12 @@ import java.util.UUID;
  * reverse, and {@link #open} deletes every such directory. The metadata file itself is replaced
  * atomically: written to a temporary file, fsynced, renamed over the old one, and the directory
  * fsynced (rename(2) is atomic; without the fsyncs a power cut could lose it).
+ *
+ * <p>Writes are serialized by one lock and write the entries as they stand, so the file on disk
+ * only ever moves forward. New snapshots share writes (group commit): a pull prepares a snapshot
+ * for each of its layers at once, and each prepare returns once some write that began after its
+ * entry was added has reached the disk, its own or another's. Commits and removals write alone,
+ * holding the catalog's lock through the write, so no one sees a commit that might be undone.
  */
 final class SnapshotCatalog {
     static final String METADATA = "metadata.json";
@@ -54,6 +61,12 @@ final class SnapshotCatalog {
     private final Path dir;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private long nextId = 1;
+    /** Held around every write of the metadata; taken before this catalog's monitor, never after. */
+    private final ReentrantLock writing = new ReentrantLock();
+    /** How many entries {@link #add} has made; guarded by this. */
+    private long added;
+    /** The value of {@link #added} that the last completed write carried; guarded by {@link #writing}. */
+    private long saved;
 
     private SnapshotCatalog(Path dir) {
         this.dir = dir;
@@ -141,27 +154,48 @@ final class SnapshotCatalog {
         chainFrom(parent);
     }
 
-    /** Registers the snapshot built in {@code temp} under {@code key}, renaming it to its id. */
-    synchronized Entry add(String key, SnapshotKind kind, String parent, Map<String, String> labels, Path temp)
+    /**
+     * Registers the snapshot built in {@code temp} under {@code key}, renaming it to its id. The
+     * entry is visible before it is durable; being active or a view, it cannot be anyone's parent
+     * meanwhile, and only its creator, who is still waiting here, uses its key.
+     */
+    Entry add(String key, SnapshotKind kind, String parent, Map<String, String> labels, Path temp)
             throws ImageException {
-        checkNew(key, parent);
-        String id = Long.toString(nextId);
-        Instant now = Instant.now();
-        Entry e = new Entry(key, id, kind, parent, Map.copyOf(labels), now, now, null);
-        Path target = dir.resolve(id);
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException ex) {
-            throw failure("create snapshot " + key, ex);
+        Entry e;
+        Path target;
+        long mine;
+        synchronized (this) {
+            checkNew(key, parent);
+            String id = Long.toString(nextId);
+            Instant now = Instant.now();
+            e = new Entry(key, id, kind, parent, Map.copyOf(labels), now, now, null);
+            target = dir.resolve(id);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException ex) {
+                throw failure("create snapshot " + key, ex);
+            }
+            nextId++;
+            entries.put(key, e);
+            mine = ++added;
         }
-        nextId++;
-        entries.put(key, e);
+        writing.lock();
         try {
-            save();
-        } catch (IOException ex) {
-            entries.remove(key);
-            deleteQuietly(target);
-            throw failure("create snapshot " + key, ex);
+            if (saved < mine) { // else a write that began after this entry was added carried it
+                try {
+                    save();
+                } catch (IOException ex) {
+                    // Undone before anyone else writes: the next write leaves it out. If an
+                    // earlier write did carry it, the next open forgets it, its directory gone.
+                    synchronized (this) {
+                        entries.remove(key);
+                    }
+                    deleteQuietly(target);
+                    throw failure("create snapshot " + key, ex);
+                }
+            }
+        } finally {
+            writing.unlock();
         }
         return e;
     }
@@ -170,7 +204,19 @@ final class SnapshotCatalog {
      * Replaces the active snapshot {@code key} with the committed snapshot {@code name}, on
      * {@code onto} if that is not null (then {@code key} must have been prepared without a parent).
      */
-    synchronized Entry commit(String name, String key, String onto, Map<String, String> labels, Usage usage)
+    Entry commit(String name, String key, String onto, Map<String, String> labels, Usage usage)
+            throws ImageException {
+        writing.lock();
+        try {
+            synchronized (this) {
+                return commitWriting(name, key, onto, labels, usage);
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private Entry commitWriting(String name, String key, String onto, Map<String, String> labels, Usage usage)
             throws ImageException {
         Entry active = get(key);
         if (active.kind() != SnapshotKind.ACTIVE) {
@@ -208,7 +254,18 @@ final class SnapshotCatalog {
      * Forgets {@code key} and moves its directory aside; returns that directory for the caller
      * to delete outside the lock. Refused while a snapshot names {@code key} as its parent.
      */
-    synchronized Path remove(String key) throws ImageException {
+    Path remove(String key) throws ImageException {
+        writing.lock();
+        try {
+            synchronized (this) {
+                return removeWriting(key);
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private Path removeWriting(String key) throws ImageException {
         Entry e = get(key);
         for (Entry other : entries.values()) {
             if (key.equals(other.parent())) {
@@ -307,7 +364,12 @@ final class SnapshotCatalog {
         Set<String> parents = new HashSet<>();
         entries.values().forEach(e -> parents.add(e.parent()));
         if (entries.values().removeIf(e -> !parents.contains(e.key()) && !Files.isDirectory(pathOf(e)))) {
-            save();
+            writing.lock();
+            try {
+                save();
+            } finally {
+                writing.unlock();
+            }
         }
         Set<String> live = new HashSet<>();
         live.add(METADATA);
@@ -328,7 +390,19 @@ final class SnapshotCatalog {
         }
     }
 
+    /** Writes the entries as they stand now; the caller holds {@link #writing}. */
     private void save() throws IOException {
+        byte[] bytes;
+        long carried;
+        synchronized (this) {
+            bytes = serialize();
+            carried = added;
+        }
+        writeAtomically(dir.resolve(METADATA), bytes);
+        saved = carried;
+    }
+
+    private byte[] serialize() throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", 1);
         root.put("nextId", nextId);
@@ -349,7 +423,7 @@ final class SnapshotCatalog {
                 n.put("inodes", e.usage().inodes());
             }
         }
-        writeAtomically(dir.resolve(METADATA), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
     private static void writeAtomically(Path target, byte[] data) throws IOException {

@@ -208,6 +208,32 @@ class FileContentStoreTest {
     }
 
     @Test
+    void anIngestWhoseRefAPowerCutEmptiedIsDiscardedOnReopen() throws Exception {
+        FileContentStore store = FileContentStore.open(root);
+        byte[] data = randomBytes(30_000, 8);
+        Digest digest = Digest.of(data);
+        ContentWriter killed = store.writer(digest, data.length, null).orElseThrow();
+        killed.write(data, 0, 10_000);
+        // The ref is written without an fsync: after a power cut the rename may have reached the
+        // disk and its bytes not.
+        Path ingestDir;
+        try (Stream<Path> dirs = Files.list(root.resolve("content").resolve("ingest"))) {
+            ingestDir = dirs.collect(java.util.stream.Collectors.toList()).getFirst();
+        }
+        Files.write(ingestDir.resolve(Ingest.REF), new byte[0]);
+
+        FileContentStore reopened = FileContentStore.open(root);
+        assertThat(reopened.ingests()).isEmpty();
+        assertThat(ingestDir).doesNotExist();
+        try (ContentWriter fresh = reopened.writer(digest, data.length, null).orElseThrow()) {
+            assertThat(fresh.offset()).isZero();
+            fresh.write(data, 0, data.length);
+            fresh.commit();
+        }
+        assertThat(reopened.read(digest, data.length)).isEqualTo(data);
+    }
+
+    @Test
     void abortDeletesAResumableIngest() throws Exception {
         FileContentStore store = FileContentStore.open(root);
         byte[] data = randomBytes(1000, 7);

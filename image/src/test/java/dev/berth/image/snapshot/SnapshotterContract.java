@@ -324,6 +324,37 @@ public abstract class SnapshotterContract {
     }
 
     @Test
+    void snapshotsPreparedAtOnceAreAllOnDiskWhenTheirPreparesReturn() throws Exception {
+        layer("base", null, root -> Files.writeString(root.resolve("f"), "f"));
+        int n = 12;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+            List<java.util.concurrent.Future<?>> prepares = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String key = "layer-" + i;
+                String parent = i % 2 == 0 ? null : "base";
+                prepares.add(pool.submit(() -> {
+                    start.await();
+                    snapshots.prepare(key, parent);
+                    return null;
+                }));
+            }
+            for (var f : prepares) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        // What metadata.json holds now, read as a restarted daemon would, without a close first.
+        Snapshotter reread = open(dir);
+        try {
+            List<String> keys = new java.util.ArrayList<>();
+            reread.walk(info -> keys.add(info.name()));
+            assertThat(keys).hasSize(n + 1).contains("base", "layer-0", "layer-" + (n - 1));
+        } finally {
+            reread.close();
+        }
+    }
+
+    @Test
     void aTornMetadataWriteIsIgnored() throws Exception {
         layer("base", null, root -> Files.writeString(root.resolve("f"), "f"));
         snapshots.close();
