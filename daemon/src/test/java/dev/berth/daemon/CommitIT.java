@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
-import dev.berth.daemon.testing.BusyboxImage;
+import dev.berth.daemon.testing.ContainerDaemon;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
-import dev.berth.linux.MountInfo;
 import dev.berth.linux.testing.RequiresRoot;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -32,33 +30,31 @@ class CommitIT {
     @TempDir
     static Path dir;
 
+    private static ContainerDaemon berth;
     private static BerthdProcess daemon;
     private static DockerCli docker;
 
     @BeforeAll
     static void start() throws Exception {
-        daemon = BerthdProcess.start(dir.resolve("d"));
-        docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
-        BusyboxImage.importInto(docker, dir);
+        berth = ContainerDaemon.start(dir);
+        daemon = berth.daemon;
+        docker = berth.docker;
     }
 
     @AfterEach
     void removeContainersAndImages() throws Exception {
-        for (String id : docker.run("ps", "-aq").ok().out().lines().toList()) {
-            docker.run("rm", "-f", id).ok();
-        }
+        berth.removeContainers();
         for (String ref : docker.run("images", "--format", "{{.Repository}}:{{.Tag}}").ok().out().lines().toList()) {
             if (ref.startsWith("berth/")) {
                 docker.run("rmi", ref).ok();
             }
         }
-        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
+        if (berth != null) {
+            berth.close();
         }
     }
 

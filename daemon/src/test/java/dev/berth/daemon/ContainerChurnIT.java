@@ -3,7 +3,7 @@ package dev.berth.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.daemon.testing.BerthdProcess;
-import dev.berth.daemon.testing.BusyboxImage;
+import dev.berth.daemon.testing.ContainerDaemon;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
 import dev.berth.linux.MountInfo;
@@ -34,20 +34,21 @@ class ContainerChurnIT {
     @TempDir
     static Path dir;
 
+    private static ContainerDaemon berth;
     private static BerthdProcess daemon;
     private static DockerCli docker;
 
     @BeforeAll
     static void start() throws Exception {
-        daemon = BerthdProcess.start(dir.resolve("d"));
-        docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
-        BusyboxImage.importInto(docker, dir);
+        berth = ContainerDaemon.start(dir);
+        daemon = berth.daemon;
+        docker = berth.docker;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
+        if (berth != null) {
+            berth.close();
         }
     }
 

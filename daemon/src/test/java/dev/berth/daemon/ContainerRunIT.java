@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
-import dev.berth.daemon.testing.BusyboxImage;
+import dev.berth.daemon.testing.ContainerDaemon;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
 import dev.berth.linux.MountInfo;
@@ -32,31 +32,28 @@ class ContainerRunIT {
     @TempDir
     static Path dir;
 
+    private static ContainerDaemon berth;
     private static BerthdProcess daemon;
     private static DockerCli docker;
 
     @BeforeAll
     static void start() throws Exception {
-        daemon = BerthdProcess.start(dir.resolve("d"));
-        docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
-        BusyboxImage.importInto(docker, dir);
+        berth = ContainerDaemon.start(dir);
+        daemon = berth.daemon;
+        docker = berth.docker;
     }
 
     @AfterEach
     void removeContainers() throws Exception {
-        for (String id : docker.run("ps", "-aq").ok().out().lines().toList()) {
-            docker.run("rm", "-f", id).ok();
-        }
         // nothing a container had stays behind: mounts, bundles and fifos, the runtime's state
-        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
-        assertThat(children(daemon.execRoot.resolve("containers"))).isZero();
-        assertThat(children(daemon.execRoot.resolve("runtime"))).isZero();
+        berth.removeContainers();
+        berth.assertNoRuntimeStateLeft();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (daemon != null) {
-            daemon.close();
+        if (berth != null) {
+            berth.close();
         }
     }
 
@@ -224,14 +221,5 @@ class ContainerRunIT {
 
     private static JsonNode inspect(String name) throws Exception {
         return JSON.readTree(docker.run("inspect", "--type", "container", name).ok().out()).get(0);
-    }
-
-    private static long children(Path dir) throws Exception {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (var s = Files.list(dir)) {
-            return s.count();
-        }
     }
 }

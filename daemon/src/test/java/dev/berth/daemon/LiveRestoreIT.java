@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
-import dev.berth.daemon.testing.BusyboxImage;
+import dev.berth.daemon.testing.ContainerDaemon;
 import dev.berth.daemon.testing.DockerCli;
 import dev.berth.daemon.testing.RequiresDockerCli;
-import dev.berth.linux.MountInfo;
 import dev.berth.linux.testing.RequiresRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,23 +30,25 @@ class LiveRestoreIT {
     @TempDir
     static Path dir;
 
+    private static ContainerDaemon berth;
     private static BerthdProcess daemon;
     private static DockerCli docker;
 
     @BeforeAll
     static void start() throws Exception {
-        daemon = BerthdProcess.start(dir.resolve("d"));
-        docker = new DockerCli("unix://" + daemon.socket, Files.createDirectories(dir.resolve("docker-config")));
-        BusyboxImage.importInto(docker, dir);
+        berth = ContainerDaemon.start(dir);
+        daemon = berth.daemon;
+        docker = berth.docker;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (daemon != null) {
-            for (String id : docker.run("ps", "-aq").out().lines().toList()) {
-                docker.run("rm", "-f", id);
+        if (berth != null) {
+            try {
+                berth.removeContainers();
+            } finally {
+                berth.close();
             }
-            daemon.close();
         }
     }
 
@@ -60,12 +60,11 @@ class LiveRestoreIT {
         docker.run("run", "-d", "--network", "none", "--name", "brief", "busybox", "sh", "-c", "sleep 1; exit 7").ok();
         int counterPid = inspect("counter").at("/State/Pid").asInt();
 
-        daemon.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL, by its pid
+        berth.kill();
         Thread.sleep(1500); // brief ends and counter writes while nobody reads
         assertThat(Path.of("/proc/" + counterPid)).as("the container outlived berthd").exists();
-
-        daemon = BerthdProcess.start(dir.resolve("d"));
-        docker = new DockerCli("unix://" + daemon.socket, dir.resolve("docker-config"));
+        berth = berth.restart(dir);
+        daemon = berth.daemon;
 
         JsonNode brief = inspect("brief").get("State");
         assertThat(brief.get("Status").asText()).isEqualTo("exited");
@@ -81,10 +80,8 @@ class LiveRestoreIT {
         for (int i = 0; i < lines.size(); i++) {
             assertThat(lines.get(i)).isEqualTo("line " + (i + 1));
         }
-        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
-        try (var left = Files.list(daemon.execRoot.resolve("runtime"))) {
-            assertThat(left.toList()).isEmpty();
-        }
+        berth.removeContainers();
+        berth.assertNoRuntimeStateLeft();
     }
 
     private static JsonNode inspect(String name) throws Exception {

@@ -41,9 +41,18 @@ public final class ContainerDaemon implements AutoCloseable {
      * {@code berthdArgs}: what a crash and a restart look like to the containers.
      */
     public ContainerDaemon killAndRestart(Path dir, String... berthdArgs) throws Exception {
+        kill();
+        return restart(dir, berthdArgs);
+    }
+
+    /** Kills this daemon with SIGKILL, by its pid, and waits until it is gone. */
+    public void kill() throws Exception {
         daemon.process().destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-        BerthdProcess next = BerthdProcess.start(dir.resolve("d"), berthdArgs);
-        return new ContainerDaemon(next, docker);
+    }
+
+    /** Starts another daemon on this one's roots, after {@link #kill}. */
+    public ContainerDaemon restart(Path dir, String... berthdArgs) throws Exception {
+        return new ContainerDaemon(BerthdProcess.start(dir.resolve("d"), berthdArgs), docker);
     }
 
     /** Removes every container, then checks that none left a mount under the data root. */
@@ -54,10 +63,18 @@ public final class ContainerDaemon implements AutoCloseable {
         assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
     }
 
-    /** After {@link #removeContainers}: no container left runtime state under the exec root either. */
+    /**
+     * After {@link #removeContainers}: no container left runtime state or a bundle (its
+     * config.json and fifos) under the exec root either.
+     */
     public void assertNoRuntimeStateLeft() throws Exception {
-        try (var left = Files.list(daemon.execRoot.resolve("runtime"))) {
-            assertThat(left.toList()).isEmpty();
+        for (String dir : new String[] {"runtime", "containers"}) {
+            Path under = daemon.execRoot.resolve(dir);
+            if (Files.isDirectory(under)) {
+                try (var left = Files.list(under)) {
+                    assertThat(left.toList()).as("left under " + under).isEmpty();
+                }
+            }
         }
     }
 
