@@ -207,6 +207,14 @@ class VolumeCliIT {
 
         assertThat(docker.run("run", "--rm", "--network", "none", "--mount", "type=tmpfs,destination=/t,tmpfs-size=1m",
                 "busybox", "sh", "-c", "grep ' /t ' /proc/mounts").ok().out()).startsWith("tmpfs /t tmpfs rw,");
+
+        // dockerd lists --mount type=tmpfs in Mounts, and --tmpfs only in HostConfig.Tmpfs
+        docker.run("create", "--network", "none", "--name", "tmpfses", "--tmpfs", "/scratch:size=1m", "--mount",
+                "type=tmpfs,destination=/t", "busybox", "true").ok();
+        JsonNode tmpfses = inspect("tmpfses");
+        assertThat(tmpfses.get("Mounts")).hasSize(1);
+        assertThat(tmpfses.get("Mounts").get(0).get("Destination").asText()).isEqualTo("/t");
+        assertThat(tmpfses.get("HostConfig").get("Tmpfs").get("/scratch").asText()).isEqualTo("size=1m");
     }
 
     @Test

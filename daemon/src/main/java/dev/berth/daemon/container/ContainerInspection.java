@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * {@code docker inspect} of a container: its record in dockerd's shape (State, Config,
@@ -73,10 +75,25 @@ final class ContainerInspection {
         out.put("ExecIDs", execIds.get().apply(r.id()));
         out.put("HostConfig", r.hostConfig());
         out.put("GraphDriver", graphDriver(r, dir));
-        out.put("Mounts", volumes.get().mountsOf(r.id()));
+        out.put("Mounts", listedMounts(volumes.get().mountsOf(r.id()), r.hostConfig()));
         out.put("Config", r.config());
         out.put("NetworkSettings", networks.get().settings(r));
         return out;
+    }
+
+    /**
+     * dockerd lists a {@code --mount type=tmpfs} in {@code Mounts} but keeps a {@code --tmpfs}
+     * only in {@code HostConfig.Tmpfs}: it never becomes one of its mount points. A destination
+     * cannot be both (duplicates are refused at create), so the destination tells them apart.
+     */
+    static List<Map<String, Object>> listedMounts(List<Map<String, Object>> mounts, HostConfig hc) {
+        if (hc.tmpfs() == null || hc.tmpfs().isEmpty()) {
+            return mounts;
+        }
+        Set<String> tmpfsFlags = hc.tmpfs().keySet().stream().map(MountPoints::clean).collect(Collectors.toSet());
+        return mounts.stream()
+                .filter(m -> !("tmpfs".equals(m.get("Type")) && tmpfsFlags.contains(String.valueOf(m.get("Destination")))))
+                .toList();
     }
 
     /** overlay2's four directories, as {@code docker inspect} shows them. */
