@@ -359,6 +359,38 @@ class ArchiveIT {
     }
 
     @Test
+    void aVolumeWhoseDestinationGoesThroughALinkInTheImageIsSeenWhereTheRuntimeMountedIt() throws Exception {
+        // an image where /var/run -> /run, as Debian's and Alpine's are
+        docker.run("run", "--network", "none", "--name", "linker", "busybox", "sh", "-c",
+                "mkdir -p /run /var && rm -rf /var/run && ln -s /run /var/run").ok();
+        docker.run("commit", "linker", "berth/var-run-link").ok();
+        String named = "cplink-" + suffix();
+        Path work = Files.createDirectories(dir.resolve("linked"));
+        Files.writeString(work.resolve("in.txt"), "through the link\n");
+        try {
+            docker.run("create", "--network", "none", "--name", "linked", "-v", named + ":/var/run/x",
+                    "berth/var-run-link", "sh", "-c", "cat /run/x/in.txt /var/run/x/seed.txt").ok();
+            Path data = Path.of(docker.run("volume", "inspect", "-f", "{{.Mountpoint}}", named).ok().out().trim());
+            Files.writeString(data.resolve("seed.txt"), "seeded on the host\n");
+
+            docker.run("cp", work.resolve("in.txt").toString(), "linked:/var/run/x/").ok();
+            assertThat(data.resolve("in.txt")).hasContent("through the link");
+            assertThat(untar(docker.run("cp", "linked:/var/run/x/seed.txt", "-").ok().out()))
+                    .containsExactly(Map.entry("seed.txt", "seeded on the host\n"));
+            assertThat(untar(docker.run("cp", "linked:/run/x/in.txt", "-").ok().out()))
+                    .containsExactly(Map.entry("in.txt", "through the link\n"));
+            assertThat(docker.run("diff", "linked").ok().out()).doesNotContain("in.txt");
+
+            DockerCli.Result run = docker.run("start", "-a", "linked");
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).isEqualTo("through the link\nseeded on the host\n");
+        } finally {
+            berth.removeContainers();
+            docker.run("rmi", "berth/var-run-link");
+        }
+    }
+
+    @Test
     void copiesGoUnderATmpfsAsDockerdsDo() throws Exception {
         Path work = Files.createDirectories(dir.resolve("tmpfs"));
         Files.writeString(work.resolve("f"), "under the tmpfs\n");

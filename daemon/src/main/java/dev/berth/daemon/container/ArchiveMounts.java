@@ -1,6 +1,8 @@
 package dev.berth.daemon.container;
 
 import dev.berth.daemon.http.ApiException;
+import dev.berth.oci.runtime.RootfsPath;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,8 +56,9 @@ final class ArchiveMounts {
         }
     }
 
-    /** The mounts of container {@code r}, whose directory (with the network files) is {@code containerDir}. */
-    static ArchiveMounts of(ContainerRecord r, Path containerDir, VolumeResolver volumes) {
+    /** The mounts of container {@code r} over its mounted {@code rootfs}, beside which are the network files. */
+    static ArchiveMounts of(ContainerRecord r, Path rootfs, VolumeResolver volumes) {
+        Path containerDir = rootfs.getParent();
         Map<String, Path> files = new HashMap<>();
         String network = r.hostConfig().networkMode() == null ? "" : r.hostConfig().networkMode();
         if (!network.startsWith("container:")) { // that container's files are bound instead, and not ours to copy
@@ -68,7 +71,27 @@ final class ArchiveMounts {
         // a container made before the volume manager was given recorded nothing: its binds are in its config
         List<MountPoint> points = volumes.attached(r.id()).orElseGet(() -> MountPoints.parse(r.config(), r.hostConfig())
                 .stream().filter(mp -> mp.type().equals("bind")).toList());
-        return new ArchiveMounts(points, files, r.hostConfig().isReadonlyRootfs(), volumes);
+        return new ArchiveMounts(inRootfs(points, rootfs), files, r.hostConfig().isReadonlyRootfs(), volumes);
+    }
+
+    /**
+     * The mount points at the places the runtime mounts them: it resolves each destination
+     * inside the root filesystem ({@link RootfsPath}), so a volume at {@code /var/run/x} in an
+     * image where {@code /var/run -> /run} is mounted at {@code /run/x}, which is where a path
+     * that the copy resolves (links followed) arrives.
+     */
+    static List<MountPoint> inRootfs(List<MountPoint> points, Path rootfs) {
+        List<MountPoint> out = new ArrayList<>();
+        for (MountPoint mp : points) {
+            String destination = mp.destination();
+            try {
+                destination = "/" + rootfs.relativize(RootfsPath.resolve(rootfs, destination));
+            } catch (IOException e) {
+                // a link loop: the runtime refused to mount there, nothing of it is to be seen
+            }
+            out.add(destination.equals(mp.destination()) ? mp : mp.withDestination(MountPoints.clean(destination)));
+        }
+        return out;
     }
 
     /** The container's filesystem over {@code rootfs}, with these mounts. */

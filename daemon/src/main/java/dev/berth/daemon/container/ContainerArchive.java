@@ -208,6 +208,6 @@ public final class ContainerArchive implements ArchiveBackend {
 
     /** The container as a copy sees it: root filesystem, binds, volumes and network files ({@link ArchiveMounts}). */
     private ArchiveMounts mounts(ContainerRecord r, Path rootfs) {
-        return ArchiveMounts.of(r, rootfs.getParent(), containers.volumes());
+        return ArchiveMounts.of(r, rootfs, containers.volumes());
     }
 }

@@ -35,6 +35,12 @@ public record MountPoint(
                 createSource, mode, noCopy);
     }
 
+    /** The same mount point at {@code dest}: where the runtime mounts it once links in the image are followed. */
+    public MountPoint withDestination(String dest) {
+        return new MountPoint(dest, type, source, writable, propagation, nonRecursive, tmpfsData, subpath,
+                createSource, mode, noCopy);
+    }
+
     /** The same mount point read-only or writable, as {@code --volumes-from c:ro} asks. */
     public MountPoint withWritable(boolean rw) {
         return new MountPoint(destination, type, source, rw, propagation, nonRecursive, tmpfsData, subpath,

@@ -112,6 +112,29 @@ class ArchiveMountsTest {
         assertThat(m.view(rootfs).resolve("/data", false, false).hostPath()).isEqualTo(rootfs.resolve("data"));
     }
 
+    @Test
+    void aMountWhoseDestinationGoesThroughALinkInTheImageIsWhereTheRuntimeMountsIt() throws Exception {
+        Files.createDirectories(rootfs.resolve("run"));
+        Files.createDirectories(rootfs.resolve("var"));
+        Files.createSymbolicLink(rootfs.resolve("var/run"), Path.of("/run"));
+        ArchiveMounts m = new ArchiveMounts(ArchiveMounts.inRootfs(List.of(point("volume", "named", "/var/run/x", false,
+                null), point("volume", "anon", "/data", true, null)), rootfs), Map.of(), false, resolver);
+        ContainerView view = m.view(rootfs);
+
+        assertThat(view.resolve("/var/run/x/f", false, false).hostPath()).isEqualTo(volumes.resolve("named/_data/f"));
+        assertThat(view.resolve("/run/x/f", false, false).hostPath()).isEqualTo(volumes.resolve("named/_data/f"));
+        assertThat(view.resolve("/data/f", false, false).hostPath()).isEqualTo(volumes.resolve("anon/_data/f"));
+        assertReadOnly(() -> m.checkWritable(view.resolve("/var/run/x", true, false).containerPath()),
+                "mounted volume is marked read-only");
+    }
+
+    @Test
+    void aLinkOutOfTheRootfsStaysInsideWhenADestinationIsResolved() throws Exception {
+        Files.createSymbolicLink(rootfs.resolve("up"), Path.of("../../.."));
+        assertThat(ArchiveMounts.inRootfs(List.of(point("volume", "named", "/up/etc/x", true, null)), rootfs))
+                .extracting(MountPoint::destination).containsExactly("/etc/x");
+    }
+
     private static void assertReadOnly(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
         assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
