@@ -178,6 +178,28 @@ class TtyIT {
         assertThat(inspect("lasting").at("/State/Running").asBoolean()).isTrue();
     }
 
+    @Test
+    void aTerminalResizesAfterADaemonRestartAndItsProgramIsSignalled() throws Exception {
+        docker.run("run", "-d", "-it", "--network", "none", "--name", "resized", "busybox", "sh", "-c",
+                "trap 'stty size > /winched' WINCH; while :; do sleep 0.1; done").ok();
+        berth = berth.killAndRestart(dir);
+        daemon = berth.daemon;
+        docker = berth.docker;
+
+        assertThat(RawHttp.call(daemon.socket, "POST", "/containers/resized/resize?h=33&w=99").status()).isEqualTo(200);
+        assertThat(docker.run("exec", "resized", "stty", "-F", "/dev/pts/0", "size").ok().out()).isEqualTo("33 99\n");
+        // the shell's trap ran: the kernel sent it SIGWINCH
+        String winched = "";
+        for (int i = 0; i < 100 && winched.isEmpty(); i++) {
+            DockerCli.Result r = docker.run("exec", "resized", "cat", "/winched");
+            winched = r.exit() == 0 ? r.out() : "";
+            if (winched.isEmpty()) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(winched).as(daemon.log()).isEqualTo("33 99\n");
+    }
+
     /** Attaches to the shell in {@code container}, runs a command in it, and detaches with {@code keys}. */
     private static void useShellAndDetach(String container, String detachKeys, byte[] keys) throws Exception {
         try (RawHttp c = RawHttp.connect(daemon.socket)) {

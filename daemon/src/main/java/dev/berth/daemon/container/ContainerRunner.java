@@ -243,12 +243,19 @@ final class ContainerRunner {
      */
     void resize(String id, int height, int width) {
         Running r = running.get(id);
-        if (r != null && r.shim() != null) {
-            try {
+        if (r == null) {
+            return;
+        }
+        try {
+            if (r.shim() != null) {
                 r.shim().resize(height, width);
-            } catch (IOException e) {
-                // the container is ending; its size no longer matters
+            } else {
+                // adopted after a restart: no line to the shim, whose pty master we never had; the
+                // container's process holds the slave, and a size set there signals it as well
+                dev.berth.linux.Terminals.resize(Path.of("/proc/" + r.pid() + "/fd/0"), height, width);
             }
+        } catch (IOException e) {
+            // the container is ending (or its stdin is no terminal); its size no longer matters
         }
     }
 
