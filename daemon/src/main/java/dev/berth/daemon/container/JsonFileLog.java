@@ -4,8 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,6 +23,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Docker's {@code json-file} log driver: one JSON object per line in
@@ -28,10 +36,18 @@ import java.util.List;
  * <p>With a {@code max-size}, an entry that would take the file past it first rotates the file:
  * {@code <id>-json.log} becomes {@code <id>-json.log.1}, {@code .1} becomes {@code .2}, and so on
  * up to {@code max-file - 1} rotated files, the oldest dropped; with {@code max-file} 1 the file
- * starts again empty. {@link #read} reads the rotated files, oldest first, before the current one.
+ * starts again empty. With {@code compress}, a file is gzipped as it is rotated
+ * ({@code <id>-json.log.1.gz}, shifted up as {@code .2.gz} …) and the current one stays plain, as
+ * dockerd keeps them. {@link #read} reads the rotated files, oldest first, before the current one.
+ *
+ * <p>The gzip is written beside the plain rotated file and renamed over its name only when
+ * complete; the plain file goes after. A crash in between leaves both, and a reader takes the
+ * gzip; a failed gzip leaves the plain file, which reads as well.
  */
 public final class JsonFileLog implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(JsonFileLog.class.getName());
     private static final JsonFactory JSON = new JsonFactory();
+    private static final String GZ = ".gz";
 
     /** One entry as read back: which stream, when, and the bytes. */
     public record Entry(int stream, Instant time, byte[] data) {}
@@ -39,14 +55,17 @@ public final class JsonFileLog implements AutoCloseable {
     private final Path file;
     private final long maxSize;
     private final int maxFiles;
+    private final boolean compress;
     private FileChannel channel;
     private long size;
 
-    private JsonFileLog(Path file, FileChannel channel, long maxSize, int maxFiles) throws IOException {
+    private JsonFileLog(Path file, FileChannel channel, long maxSize, int maxFiles, boolean compress)
+            throws IOException {
         this.file = file;
         this.channel = channel;
         this.maxSize = maxSize;
         this.maxFiles = maxFiles;
+        this.compress = compress;
         this.size = channel == null ? 0 : channel.size();
     }
 
@@ -57,12 +76,17 @@ public final class JsonFileLog implements AutoCloseable {
 
     /** Opens {@code file} for appending, rotated at {@code maxSize} bytes (0: never) into {@code maxFiles} files in all. */
     public static JsonFileLog open(Path file, long maxSize, int maxFiles) throws IOException {
-        return new JsonFileLog(file, append(file), maxSize, Math.max(1, maxFiles));
+        return open(file, maxSize, maxFiles, false);
+    }
+
+    /** As {@link #open(Path, long, int)}, the rotated files gzipped if {@code compress}. */
+    public static JsonFileLog open(Path file, long maxSize, int maxFiles, boolean compress) throws IOException {
+        return new JsonFileLog(file, append(file), maxSize, Math.max(1, maxFiles), compress);
     }
 
     /** The {@code none} driver's: takes every entry and keeps none. */
     public static JsonFileLog discarding(Path file) throws IOException {
-        return new JsonFileLog(file, null, 0, 1);
+        return new JsonFileLog(file, null, 0, 1, false);
     }
 
     private static FileChannel append(Path file) throws IOException {
@@ -110,19 +134,60 @@ public final class JsonFileLog implements AutoCloseable {
             Files.newByteChannel(file, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE).close();
         } else {
             Files.deleteIfExists(rotated(file, maxFiles - 1));
+            Files.deleteIfExists(gzipped(file, maxFiles - 1));
             for (int i = maxFiles - 2; i >= 1; i--) {
+                // each in the form it has: a plain one is what a crash or a failed gzip left
                 if (Files.exists(rotated(file, i))) {
                     Files.move(rotated(file, i), rotated(file, i + 1), StandardCopyOption.ATOMIC_MOVE);
                 }
+                if (Files.exists(gzipped(file, i))) {
+                    Files.move(gzipped(file, i), gzipped(file, i + 1), StandardCopyOption.ATOMIC_MOVE);
+                }
             }
             Files.move(file, rotated(file, 1), StandardCopyOption.ATOMIC_MOVE);
+            if (compress) {
+                gzip(rotated(file, 1), gzipped(file, 1));
+            }
         }
         channel = append(file);
         size = 0;
     }
 
+    /** Replaces {@code plain} by {@code gz}, its gzip; on failure {@code plain} stays, and reads as well. */
+    private static void gzip(Path plain, Path gz) {
+        Path partial = gz.resolveSibling(gz.getFileName() + ".tmp");
+        try {
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(partial), 64 * 1024)) {
+                Files.copy(plain, out);
+            }
+            Files.move(partial, gz, StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(plain);
+        } catch (IOException e) {
+            LOG.warning("compress " + plain + ": " + e.getMessage() + "; it stays uncompressed");
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // a partial gzip is never read: only names ending in .gz are
+            }
+        }
+    }
+
     private static Path rotated(Path file, int n) {
         return file.resolveSibling(file.getFileName() + "." + n);
+    }
+
+    private static Path gzipped(Path file, int n) {
+        return file.resolveSibling(file.getFileName() + "." + n + GZ);
+    }
+
+    /** The rotated file {@code n} as it is on disk, gzipped or plain, or null if there is none. */
+    private static Path existingRotated(Path file, int n) {
+        Path gz = gzipped(file, n);
+        if (Files.exists(gz)) {
+            return gz;
+        }
+        Path plain = rotated(file, n);
+        return Files.exists(plain) ? plain : null;
     }
 
     @Override
@@ -143,23 +208,33 @@ public final class JsonFileLog implements AutoCloseable {
      */
     public static List<Entry> read(Path file) throws IOException {
         int oldest = 0;
-        while (Files.exists(rotated(file, oldest + 1))) {
+        while (existingRotated(file, oldest + 1) != null) {
             oldest++;
         }
         List<Entry> out = new ArrayList<>();
         for (int i = oldest; i >= 1; i--) {
-            readOne(rotated(file, i), out);
+            Path rotated = existingRotated(file, i);
+            if (rotated != null) {
+                readOne(rotated, out);
+            }
         }
         readOne(file, out);
         return out;
     }
 
     private static void readOne(Path file, List<Entry> out) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>();
+        try (InputStream raw = Files.newInputStream(file);
+                BufferedReader in = new BufferedReader(new InputStreamReader(
+                        file.getFileName().toString().endsWith(GZ) ? new GZIPInputStream(raw) : raw,
+                        StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.add(line);
+            }
         } catch (NoSuchFileException e) {
             return; // rotated away meanwhile, or never written
+        } catch (EOFException e) {
+            // a gzip cut short (a full disk): the entries before the cut still count
         }
         for (String line : lines) {
             try (JsonParser p = JSON.createParser(line)) {

@@ -41,7 +41,7 @@
  * <pre>
  *   RestartPolicy, RestartBackoff   whether an ended container starts again, and after how long
  *   RestartSupervisor               the pending restarts, which stop and rm cancel
- *   LogSettings, JsonFileLog        json-file (max-size, max-file rotation) or none
+ *   LogSettings, JsonFileLog        json-file (max-size, max-file rotation, compress) or none
  *   RunningContainers               top (ContainerTop), stats (StatsSample), update (ContainerUpdate)
  *   Healthcheck, Health             the health check's command and timing; the status it gives
  *   HealthChecks                    a monitor per container probing through ExecService (ProbeOutput)
