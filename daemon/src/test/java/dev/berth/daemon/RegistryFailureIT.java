@@ -14,6 +14,7 @@ import dev.berth.daemon.testing.FaultProxy.Pass;
 import dev.berth.daemon.testing.FaultProxy.Substitute;
 import dev.berth.daemon.testing.RawHttp;
 import dev.berth.daemon.testing.RequiresDockerCli;
+import dev.berth.daemon.testing.TestArchive;
 import dev.berth.daemon.testing.TestImages;
 import dev.berth.daemon.testing.TestImages.Image;
 import dev.berth.image.registry.TestRegistry;
@@ -195,6 +196,33 @@ class RegistryFailureIT {
         assertNothingOf(image, 1);
         assertThat(DataRoot.ingestsOf(daemon.dataRoot, layer)).isEmpty();
         assertThat(docker.run("images", "-q").ok().out()).doesNotContain("corrupt");
+    }
+
+    @Test
+    void aLayerThatEscapesItsRootOrIsNoGzipFailsNamingTheLayerAndTheEntry() throws Exception {
+        byte[] good = new TestArchive().file("ok", "fine\n").bytes();
+        byte[] hostile = new TestArchive().file("ok2", "fine\n").file("../../escaped", "pwned\n").bytes();
+        Image traversal = TestImages.pushLayers(dir, registry.host(), "test/traversal",
+                List.of(TestImages.gzip(good), TestImages.gzip(hostile)),
+                List.of(TestImages.sha256(good), TestImages.sha256(hostile)));
+        proxy.rule((request, count) -> new Pass());
+
+        DockerCli.Result pull = docker.run("pull", traversal.via(proxy.host()));
+        print("path traversal", pull);
+        assertOneError(pull, "layer " + traversal.layerDigests().get(1) + ": entry ../../escaped: escapes the layer root");
+        assertNothingOf(traversal, 1);
+        assertThat(dir.getParent().resolve("escaped")).doesNotExist();
+
+        // Its digest is right, so only the gunzip can tell: the stream ends in the middle.
+        byte[] gz = TestImages.gzip(new TestArchive().file("data", TestArchive.random(64 * KIB, 3)).bytes());
+        byte[] truncated = java.util.Arrays.copyOf(gz, gz.length / 2);
+        Image corrupt = TestImages.pushLayers(dir, registry.host(), "test/notgzip", List.of(truncated),
+                List.of(TestImages.sha256(good)));
+        DockerCli.Result again = docker.run("pull", corrupt.via(proxy.host()));
+        print("truncated gzip", again);
+        assertOneError(again, "layer " + corrupt.layerDigests().get(0) + ": is not a valid tar stream: unexpected EOF");
+        assertNothingOf(corrupt, 0);
+        assertThat(DataRoot.ingestsOf(daemon.dataRoot, corrupt.layerDigests().get(0))).isEmpty();
     }
 
     // ---- helpers

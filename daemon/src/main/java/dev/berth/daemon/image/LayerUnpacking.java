@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Unpacks an image's layers into committed snapshots named by their chain IDs (image-spec
@@ -27,6 +28,9 @@ import java.util.Map;
  * that the image config names.
  */
 final class LayerUnpacking implements LayerHandler {
+    /** A message that starts by naming a layer, blob or snapshot by its digest or chain ID. */
+    private static final Pattern NAMES_A_DIGEST = Pattern.compile("(layer|blob) [a-z0-9]+:[0-9a-f]{32,}");
+
     private final ContentStore content;
     private final Snapshotter snapshots;
     private final SnapshotUnpacker unpacker;
@@ -128,18 +132,19 @@ final class LayerUnpacking implements LayerHandler {
 
     /**
      * An unpack error that names the layer, so that a refused entry of a twenty-layer image says
-     * which layer holds it ({@code layer sha256:…: entry ../../x: escapes the layer root}); errors
-     * that already name the layer's blob (digest mismatch, diffID mismatch, or one from the layer
-     * below) pass unchanged.
+     * which layer holds it ({@code layer sha256:…: entry ../../x: escapes the layer root}) and a
+     * corrupt one says which layer is not a tar ({@code layer sha256:…: is not a valid tar
+     * stream: …}); errors that already name a blob or snapshot by digest (digest mismatch,
+     * diffID mismatch, or one from the layer below) pass unchanged. The unpacker's own messages
+     * call it just "layer" ({@code layer entry …}, {@code layer is …}): that word becomes the
+     * digest, instead of the message passing for named because it starts with "layer ".
      */
     private static ImageException naming(Descriptor blob, ImageException e) {
         String message = e.getMessage();
-        boolean named = message == null || message.contains(blob.digest().toString()) || message.startsWith("blob ")
-                || message.startsWith("layer ") && !message.startsWith("layer entry ");
-        if (named) {
+        if (message == null || message.contains(blob.digest().toString()) || NAMES_A_DIGEST.matcher(message).lookingAt()) {
             return e;
         }
-        String what = message.startsWith("layer entry ") ? message.substring("layer ".length()) : message;
+        String what = message.startsWith("layer ") ? message.substring("layer ".length()) : message;
         return new ImageException(e.kind(), "layer " + blob.digest() + ": " + what, e);
     }
 

@@ -227,6 +227,19 @@ class StreamingUnpackTest {
     }
 
     @Test
+    void aLayerThatIsNotAWholeGzipIsRefusedNamingItsBlob() throws Exception {
+        StreamingUnpack listener = unpacking.whilePulling();
+        listener.begin(manifest, config);
+        byte[] truncated = java.util.Arrays.copyOf(blobs.get(0), blobs.get(0).length / 2);
+        // the unpacker calls it "layer"; the pull's error must say which one of the image's layers
+        assertThatThrownBy(() -> listener.layer(0, layer(0), new ByteArrayInputStream(truncated)))
+                .isInstanceOf(ImageException.class)
+                .hasMessage("layer " + layer(0).digest() + ": is not a valid tar stream: unexpected EOF");
+        assertThat(all()).isEmpty();
+        assertThat(leftoverDirectories()).isZero();
+    }
+
+    @Test
     void aSnapshotThatExistsIsNotReadAgain() throws Exception {
         StreamingUnpack first = unpacking.whilePulling();
         first.begin(manifest, config);

@@ -54,21 +54,34 @@ public final class TestImages {
      */
     public static Image push(Path work, String registryHost, String repository, Random random, int... sizes)
             throws Exception {
-        Path layout = Files.createDirectories(work.resolve("layout-" + repository.replace('/', '-')));
-        Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
-        List<String> layers = new ArrayList<>();
-        List<String> digests = new ArrayList<>();
-        List<Integer> blobSizes = new ArrayList<>();
+        List<byte[]> blobs = new ArrayList<>();
         List<String> diffIds = new ArrayList<>();
         for (int i = 0; i < sizes.length; i++) {
             byte[] content = new byte[sizes[i]];
             random.nextBytes(content);
             byte[] tar = tar("layer" + i + "/data", content);
-            byte[] gz = gzip(tar);
+            blobs.add(gzip(tar));
+            diffIds.add(sha256(tar));
+        }
+        return pushLayers(work, registryHost, repository, blobs, diffIds);
+    }
+
+    /**
+     * Pushes an image of the given layer blobs (gzip media type, whatever the bytes are) whose
+     * config names {@code diffIds}, as {@code <registryHost>/<repository>:v1}: for layers that a
+     * test broke on purpose, which the registry stores as they are.
+     */
+    public static Image pushLayers(Path work, String registryHost, String repository, List<byte[]> layerBlobs,
+            List<String> diffIds) throws Exception {
+        Path layout = Files.createDirectories(work.resolve("layout-" + repository.replace('/', '-')));
+        Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
+        List<String> layers = new ArrayList<>();
+        List<String> digests = new ArrayList<>();
+        List<Integer> blobSizes = new ArrayList<>();
+        for (byte[] gz : layerBlobs) {
             String digest = put(blobs, gz);
             digests.add(digest);
             blobSizes.add(gz.length);
-            diffIds.add(sha256(tar));
             layers.add("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + digest
                     + "\",\"size\":" + gz.length + "}");
         }
@@ -114,7 +127,7 @@ public final class TestImages {
         return digest;
     }
 
-    private static byte[] tar(String name, byte[] content) throws IOException {
+    public static byte[] tar(String name, byte[] content) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             TarArchiveEntry e = new TarArchiveEntry(name);
@@ -126,7 +139,7 @@ public final class TestImages {
         return bytes.toByteArray();
     }
 
-    private static byte[] gzip(byte[] data) throws IOException {
+    public static byte[] gzip(byte[] data) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(data);

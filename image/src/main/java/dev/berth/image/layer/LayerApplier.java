@@ -2,6 +2,7 @@ package dev.berth.image.layer;
 
 import dev.berth.image.ImageException;
 import dev.berth.oci.image.Digester;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,10 +73,18 @@ public final class LayerApplier {
             throw new ImageException(ImageException.Kind.UNAVAILABLE,
                     "read layer: " + e.getCause().getMessage(), e.getCause());
         } catch (IOException e) {
-            throw ImageException.invalid("layer is not a valid tar stream: " + e.getMessage(), e);
+            throw ImageException.invalid("layer is not a valid tar stream: " + cause(e), e);
         }
         run.finish();
         return new LayerDigest(digester.digest(), digester.count());
+    }
+
+    /** Go's words for a stream that ends early, which the gunzip reports with no message at all. */
+    private static String cause(IOException e) {
+        if (e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e instanceof EOFException ? "unexpected EOF" : e.getClass().getSimpleName();
     }
 
     private static TarArchiveEntry next(LayerTarInputStream tar) throws IOException {
