@@ -87,9 +87,14 @@ class RegistryFailureIT {
         print("500 then 200", pull);
         assertThat(pull.exit()).as(pull.err()).isZero();
         assertThat(pull.out()).contains("Status: Downloaded newer image for " + image.via(proxy.host()));
-        // the retry is the daemon's business: the progress shows an ordinary pull, each layer once
-        // (as a word: layer ids are random hex and may contain the digits 500)
+        // the retry is the daemon's business: no error, no status code (as a word: layer ids are
+        // random hex and may contain the digits 500), but the blob's layer line counts the
+        // backoff down in dockerd's words, then the pull goes on; the manifest has no line of its own
         assertThat(pull.out() + pull.err()).doesNotContainIgnoringCase("error").doesNotContainPattern("\\b500\\b");
+        String retried = image.layerDigests().get(0).substring(7, 19);
+        assertThat(pull.out().lines().toList()).containsSubsequence(retried + ": Pulling fs layer",
+                retried + ": Retrying in 1 second", retried + ": Download complete", retried + ": Pull complete");
+        assertThat(pull.out()).containsOnlyOnce("Retrying");
         for (String layer : image.layerDigests()) {
             String id = layer.substring(7, 19);
             assertThat(pull.out().lines().filter(l -> l.equals(id + ": Pull complete"))).hasSize(1);

@@ -86,14 +86,16 @@ final class BlobFetcher {
         int failures = 0;
         int restarts = 0;
         int attempts = 0;
+        RetryPolicy.Countdown countdown = retryingIn(progress, id);
         while (size < 0 || writer.offset() < size) {
             long offset = writer.offset();
             long before = offset;
             Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
-            // A failure to connect or a 5xx was already retried by the session; here only a body
-            // that breaks off is retried, from where it broke off.
+            // A failure to connect or a 5xx is retried by the session, counting down in the
+            // layer's progress line; here only a body that breaks off is retried, from where it
+            // broke off.
             HttpResponse<InputStream> response = session.send(RepositorySession.Request.of(
-                    "GET", session.uri("blobs/" + blob.digest()), headers));
+                    "GET", session.uri("blobs/" + blob.digest()), headers), countdown);
             int status = response.statusCode();
             if (status == 206 && !rangeStartsAt(response, offset)
                     || status == 200 && offset > 0
@@ -125,26 +127,18 @@ final class BlobFetcher {
                 if (++failures >= retry.maxAttempts()) {
                     throw gaveUp(attempts, writer.offset(), size, e);
                 }
-                waitBeforeRetry(failures, progress, id);
+                retry.sleepAfter(failures, countdown);
             }
         }
     }
 
-    /**
-     * Waits out the backoff, counting it down in the layer's progress line as dockerd does
-     * ({@code Retrying in 2 seconds}); a wait under a second shows as one second.
-     */
-    private void waitBeforeRetry(int failures, ProgressListener progress, String id) throws InterruptedException {
-        long left = retry.delayAfter(failures).toMillis();
-        while (left > 0) {
-            long seconds = (left + 999) / 1000;
-            if (id != null) {
-                progress.onProgress(ProgressEvent.layer(id, "Retrying in " + seconds + (seconds == 1 ? " second" : " seconds")));
-            }
-            long step = left - (seconds - 1) * 1000; // to the next whole second left
-            Thread.sleep(step);
-            left -= step;
+    /** The backoff as dockerd shows it in the layer's progress line ({@code Retrying in 2 seconds}). */
+    private static RetryPolicy.Countdown retryingIn(ProgressListener progress, String id) {
+        if (id == null) {
+            return RetryPolicy.Countdown.SILENT;
         }
+        return seconds -> progress.onProgress(
+                ProgressEvent.layer(id, "Retrying in " + seconds + (seconds == 1 ? " second" : " seconds")));
     }
 
     /**

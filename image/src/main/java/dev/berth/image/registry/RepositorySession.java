@@ -100,6 +100,16 @@ final class RepositorySession {
      * or closes its body. Throws for a connection that failed on every attempt.
      */
     HttpResponse<InputStream> send(Request request) throws IOException, RegistryResponseException, InterruptedException {
+        return send(request, RetryPolicy.Countdown.SILENT);
+    }
+
+    /**
+     * {@link #send(Request)}, telling {@code countdown} of each backoff before a retry (after a
+     * 5xx, a 429, a refused or reset connection), so that a layer's progress line can say
+     * {@code Retrying in 1 second} instead of standing still.
+     */
+    HttpResponse<InputStream> send(Request request, RetryPolicy.Countdown countdown)
+            throws IOException, RegistryResponseException, InterruptedException {
         Endpoint endpoint = endpoints.endpoint(host);
         RetryPolicy retry = endpoints.config().retry();
         String authorization = null;
@@ -132,7 +142,7 @@ final class RepositorySession {
                 if (!request.repeatable() || !retryable(e) || attempt >= retry.maxAttempts()) {
                     throw new IOException(verb(request.method()) + " \"" + uri + "\": " + describe(e), e);
                 }
-                retry.sleepAfter(attempt);
+                retry.sleepAfter(attempt, countdown);
                 continue;
             }
             int status = response.statusCode();
@@ -150,7 +160,7 @@ final class RepositorySession {
             }
             if (RetryPolicy.retryable(status) && request.repeatable() && attempt < retry.maxAttempts()) {
                 response.body().close();
-                retry.sleepAfter(attempt);
+                retry.sleepAfter(attempt, countdown);
                 continue;
             }
             if (isRedirect(status) && (request.method().equals("GET") || request.method().equals("HEAD"))) {

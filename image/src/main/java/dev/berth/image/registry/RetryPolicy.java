@@ -30,6 +30,30 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
     }
 
     void sleepAfter(int attempt) throws InterruptedException {
-        Thread.sleep(delayAfter(attempt));
+        sleepAfter(attempt, Countdown.SILENT);
+    }
+
+    /**
+     * Waits out the backoff after {@code attempt} failures, telling {@code countdown} at each
+     * whole second how many are left, as dockerd counts down {@code Retrying in 5 seconds}; a
+     * wait under a second is told as one second.
+     */
+    void sleepAfter(int attempt, Countdown countdown) throws InterruptedException {
+        long left = delayAfter(attempt).toMillis();
+        while (left > 0) {
+            long seconds = (left + 999) / 1000;
+            countdown.secondsLeft(seconds);
+            long step = left - (seconds - 1) * 1000; // to the next whole second left
+            Thread.sleep(step);
+            left -= step;
+        }
+    }
+
+    /** Who watches a backoff: a layer's progress line shows it, a manifest request tells no one. */
+    @FunctionalInterface
+    interface Countdown {
+        Countdown SILENT = seconds -> {};
+
+        void secondsLeft(long seconds);
     }
 }

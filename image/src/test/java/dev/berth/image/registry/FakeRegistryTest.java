@@ -120,6 +120,29 @@ class FakeRegistryTest {
     }
 
     @Test
+    void aLayerRequestRetriedAfterA5xxSaysRetryingInItsProgressLine() throws Exception {
+        fake.serve("blinking", "latest", image);
+        Descriptor small = image.layers().get(1);
+        fake.route("GET", "/v2/blinking/blobs/" + bigLayer().digest(), (ex, n) -> FakeRegistry.respond(ex,
+                n == 1 ? 500 : 200, Map.of(), n == 1 ? new byte[0] : image.blobs().get(bigLayer().digest())));
+        fake.route("GET", "/v2/blinking/blobs/" + small.digest(), (ex, n) -> FakeRegistry.respond(ex,
+                n == 1 ? 503 : 200, Map.of(), n == 1 ? new byte[0] : image.blobs().get(small.digest())));
+        Recorder recorder = new Recorder();
+
+        client.pull(ref("blinking"), store, PullOptions.defaults().withLayers(recorder).withProgress(recorder));
+
+        for (Descriptor layer : List.of(bigLayer(), small)) {
+            String id = layer.digest().shortId();
+            assertThat(fake.requests("GET", "/v2/blinking/blobs/" + layer.digest())).hasSize(2);
+            // dockerd's line for a pending retry (a 10 ms backoff shows as one second), then the download resumes
+            List<String> lines = recorder.lines().stream().filter(l -> l.startsWith(id + ": ")).toList();
+            assertThat(lines).containsSubsequence(id + ": Pulling fs layer", id + ": Retrying in 1 second",
+                    id + ": Verifying Checksum", id + ": Download complete");
+            assertThat(recorder.layers.get(layer.digest())).isEqualTo(image.blobs().get(layer.digest()));
+        }
+    }
+
+    @Test
     void givesUpAfterTheLastRetry() throws Exception {
         fake.route("GET", "/v2/down/manifests/latest", (ex, n) -> FakeRegistry.respond(ex, 503, Map.of(), new byte[0]));
         assertThatThrownBy(() -> client.pull(ref("down"), null, store, ProgressListener.NONE))
