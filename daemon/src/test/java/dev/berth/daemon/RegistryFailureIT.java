@@ -230,6 +230,37 @@ class RegistryFailureIT {
         assertThat(DataRoot.ingestsOf(daemon.dataRoot, corrupt.layerDigests().get(0))).isEmpty();
     }
 
+    @Test
+    void aLayerVerifiedAndUnpackedBeforeAnotherFailedGoesWithThePull() throws Exception {
+        Image image = push("test/halfway", new Random(17), 256 * KIB, 128 * KIB);
+        String below = image.layerDigests().get(0);
+        String blob = blobPath("test/halfway", image.layerDigests().get(1));
+        // Layer 1 fails only once layer 0 is verified, stored and unpacked: no race decides what the failure finds.
+        proxy.rule((request, count) -> {
+            if (!request.path().equals(blob)) {
+                return new Pass();
+            }
+            awaitCommitted(below, image.chainIds().get(0));
+            return new Fail(404);
+        });
+
+        DockerCli.Result pull = docker.run("pull", image.via(proxy.host()));
+        print("fails after a layer completed", pull);
+        assertOneError(pull, image.layerDigests().get(1));
+        assertThat(pull.out().lines()).contains(below.substring(7, 19) + ": Pull complete");
+        // removed with the failed pull, blob and snapshot alike (as dockerd releases the layers
+        // of a failed pull), not kept for a later collection
+        assertNothingOf(image, 0);
+        assertNoIngestOf(image);
+
+        proxy.rule((request, count) -> new Pass());
+        DockerCli.Result again = docker.run("pull", image.via(proxy.host()));
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).doesNotContain("Already exists");
+        assertThat(gets(blobPath("test/halfway", below))).as("layer 0 downloaded again").hasSize(1);
+        assertPulledWhole(image);
+    }
+
     // ---- helpers
 
     private static Image push(String repository, Random random, int... sizes) throws Exception {
@@ -267,6 +298,22 @@ class RegistryFailureIT {
         snapshots.forEach(s -> assertThat(s.get("kind").asText()).isEqualTo("committed"));
         String repository = image.ref().substring(image.ref().indexOf('/') + 1, image.ref().lastIndexOf(':'));
         assertThat(docker.run("images", "--format", "{{.Repository}}").ok().out()).doesNotContain(repository);
+    }
+
+    /** Waits (at most a minute) until the daemon holds {@code blob} and the committed snapshot {@code chain}. */
+    private static void awaitCommitted(String blob, String chain) {
+        try {
+            for (int i = 0; i < 600; i++) {
+                if (Files.exists(DataRoot.blob(daemon.dataRoot, blob))
+                        && DataRoot.snapshots(daemon.dataRoot).path(chain).path("kind").asText().equals("committed")) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("layer " + blob + " was never stored and unpacked");
     }
 
     /** Every layer's blob and committed snapshot, the image listed, and no ingest left. */

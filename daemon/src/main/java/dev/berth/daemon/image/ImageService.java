@@ -366,6 +366,11 @@ public final class ImageService implements ImageBackend, UsageSource {
             progress.onProgress(upToDate ? ProgressEvent.upToDate(ref.familiar())
                     : ProgressEvent.downloadedNewer(ref.familiar()));
         } finally {
+            // A failed pull takes with it every blob it stored and every snapshot it committed,
+            // also the layers that were whole, verified and unpacked before another one failed:
+            // no image names them, and as dockerd releases the layers of a failed pull, nothing
+            // of it stays behind (RegistryFailureIT). Only a blob cut off mid-download stays,
+            // as an ingest under its digest and never as content, for the next pull to resume.
             Set<Digest> leased = Set.copyOf(lease.digests());
             lease.close();
             if (!registered && !leased.isEmpty()) {

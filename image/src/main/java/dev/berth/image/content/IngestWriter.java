@@ -223,8 +223,9 @@ final class IngestWriter implements ContentWriter {
     @Override
     public void close() {
         if (!ended) {
-            // Only a blob named in advance can be resumed: an anonymous ingest is garbage.
-            end(ingest.expected() == null);
+            // Only a blob named in advance can be resumed: an anonymous ingest is garbage, and so
+            // is one that never got a byte (a registry that answered 404 or never answered).
+            end(ingest.expected() == null || offset == 0);
         }
     }
 

@@ -234,6 +234,16 @@ class FileContentStoreTest {
     }
 
     @Test
+    void aNamedWriteClosedBeforeItsFirstByteLeavesNoIngest() throws Exception {
+        FileContentStore store = FileContentStore.open(root);
+        byte[] data = randomBytes(1000, 8);
+        // what a download that the registry answered with a 404 leaves: nothing to resume from
+        store.writer(Digest.of(data), data.length, null).orElseThrow().close();
+        assertThat(store.ingests()).isEmpty();
+        assertThat(root.resolve("content/ingest")).isEmptyDirectory();
+    }
+
+    @Test
     void abortDeletesAResumableIngest() throws Exception {
         FileContentStore store = FileContentStore.open(root);
         byte[] data = randomBytes(1000, 7);
