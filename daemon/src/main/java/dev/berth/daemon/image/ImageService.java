@@ -5,6 +5,7 @@ import dev.berth.daemon.api.image.DeleteItem;
 import dev.berth.daemon.api.image.HistoryItem;
 import dev.berth.daemon.api.image.ImageBackend;
 import dev.berth.daemon.api.image.ImageInspect;
+import dev.berth.daemon.api.image.ImageSearchResult;
 import dev.berth.daemon.api.image.ImageSummary;
 import dev.berth.daemon.api.image.ImportRequest;
 import dev.berth.daemon.api.image.ProgressSink;
@@ -386,6 +387,11 @@ public final class ImageService implements ImageBackend, UsageSource {
     }
 
     @Override
+    public List<ImageSearchResult> search(String term, int limit, Filters filters, String registryAuth) {
+        return new ImageSearch(registry).search(term, limit, filters, credentials(registryAuth));
+    }
+
+    @Override
     public void push(String name, String tag, String registryAuth, ProgressSink sink) {
         Credentials credentials = credentials(registryAuth);
         ImageReference repo = ImageErrors.call(() -> ImageReference.parse(name));
@@ -471,7 +477,7 @@ public final class ImageService implements ImageBackend, UsageSource {
     }
 
     /** A registry call: an interrupt (the client went away, the daemon stops) ends it. */
-    private static <T> T registryCall(RegistryCall<T> call) {
+    static <T> T registryCall(RegistryCall<T> call) {
         try {
             return call.run();
         } catch (ImageException e) {
@@ -483,7 +489,7 @@ public final class ImageService implements ImageBackend, UsageSource {
     }
 
     @FunctionalInterface
-    private interface RegistryCall<T> {
+    interface RegistryCall<T> {
         T run() throws ImageException, InterruptedException;
     }
 

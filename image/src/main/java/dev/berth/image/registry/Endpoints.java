@@ -69,6 +69,11 @@ final class Endpoints implements AutoCloseable {
         }
     }
 
+    /** Whether {@code host} ({@code host[:port]}) may be reached over plain HTTP or unverified TLS. */
+    boolean isInsecure(String host) {
+        return insecure.isInsecure(host);
+    }
+
     /** A client for any URL (a token realm on another host), with the TLS rules of its host. */
     HttpClient clientFor(URI uri) throws IOException {
         String host = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();

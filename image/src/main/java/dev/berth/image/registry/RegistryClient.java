@@ -32,6 +32,7 @@ public final class RegistryClient implements AutoCloseable {
     private final Authorizer authorizer;
     private final Puller puller;
     private final Pusher pusher;
+    private final RegistrySearch search;
 
     public RegistryClient(RegistryConfig config, CredentialProvider credentials) {
         this(config, credentials, DockerHubMirrors.NONE, Clock.systemUTC());
@@ -54,6 +55,7 @@ public final class RegistryClient implements AutoCloseable {
         this.authorizer = new Authorizer(endpoints, clock);
         this.puller = new Puller(config);
         this.pusher = new Pusher(config);
+        this.search = new RegistrySearch(endpoints);
     }
 
     public RegistryConfig config() {
@@ -133,6 +135,15 @@ public final class RegistryClient implements AutoCloseable {
         } catch (IOException e) {
             throw new ImageException(ImageException.Kind.UNAVAILABLE, e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code docker search}: the repositories that the index named in {@code term} finds for the
+     * rest of it, at most {@code limit} (0: 25), unfiltered; see {@link RegistrySearch}.
+     */
+    public List<SearchResult> search(String term, int limit, Credentials credentials)
+            throws ImageException, InterruptedException {
+        return search.search(term, limit, credentials);
     }
 
     private RepositorySession session(RemoteRef ref, Credentials explicit, List<String> scopes) throws ImageException {

@@ -58,6 +58,16 @@ public interface ImageBackend {
      */
     String login(byte[] authConfig);
 
+    /**
+     * {@code GET /images/search} ({@code docker search}): the repositories that the index named in
+     * {@code term} finds, at most {@code limit} (0: the registry's default of 25), passing
+     * {@code filters} ({@code is-official}, {@code stars}, the deprecated {@code is-automated}),
+     * with the client's {@code X-Registry-Auth}.
+     */
+    default List<ImageSearchResult> search(String term, int limit, Filters filters, String registryAuth) {
+        throw dev.berth.daemon.http.ApiException.notImplemented("search: the registry client is not available in this berthd");
+    }
+
     /** {@code POST /images/prune}. */
     PruneReport prune(Filters filters);
 }

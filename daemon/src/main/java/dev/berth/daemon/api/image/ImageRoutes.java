@@ -32,6 +32,8 @@ public final class ImageRoutes implements RouteTable {
     static final Set<String> LIST_FILTERS = Set.of("dangling", "label", "before", "since", "reference", "until");
     static final String REGISTRY_AUTH = "X-Registry-Auth";
     static final Set<String> PRUNE_FILTERS = Set.of("dangling", "label", "label!", "until");
+    /** dockerd's search filters; {@code is-automated} is deprecated (true finds nothing). */
+    static final Set<String> SEARCH_FILTERS = Set.of("is-automated", "is-official", "stars");
 
     private final ImageBackend backend;
 
@@ -47,9 +49,7 @@ public final class ImageRoutes implements RouteTable {
                 Route.post("/images/load", this::load),
                 Route.get("/images/get", (rq, rs) -> save(names(rq.queryAll("names")), rs)),
                 Route.post("/images/prune", this::prune),
-                Route.get("/images/search", (rq, rs) -> {
-                    throw ApiException.notImplemented("search: the registry client is not available in this berthd");
-                }),
+                Route.get("/images/search", this::search),
                 Route.get("/images/{name:.*}/json", (rq, rs) -> rs.json(backend.inspect(rq.param("name")))),
                 Route.get("/images/{name:.*}/history", (rq, rs) -> rs.json(backend.history(rq.param("name")))),
                 Route.get("/images/{name:.*}/get", (rq, rs) -> save(List.of(rq.param("name")), rs)),
@@ -173,6 +173,23 @@ public final class ImageRoutes implements RouteTable {
         }
         backend.tag(request.param("name"), repo, orEmpty(request.query("tag")));
         response.status(201).bytes(null, new byte[0]);
+    }
+
+    void search(Request request, Response response) throws IOException {
+        String limitText = orEmpty(request.query("limit")).trim();
+        int limit = 0;
+        if (!limitText.isEmpty()) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 0) {
+                throw ApiException.invalid("invalid limit specified: " + limitText);
+            }
+        }
+        Filters filters = Filters.parse(request.query("filters")).validate(SEARCH_FILTERS);
+        response.json(backend.search(orEmpty(request.query("term")), limit, filters, request.header(REGISTRY_AUTH)));
     }
 
     void prune(Request request, Response response) throws IOException {
