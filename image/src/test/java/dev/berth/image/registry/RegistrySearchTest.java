@@ -65,6 +65,27 @@ class RegistrySearchTest {
     }
 
     @Test
+    void aPlainHttpRegistryIsSearchedOnlyIfItIsInsecure() throws Exception {
+        fake.route("GET", "/v1/search", (ex, n) -> FakeRegistry.respond(ex, 200, Map.of(), "{\"results\":[]}".getBytes()));
+        // Short timeouts: a plain-HTTP server never answers a TLS hello, so HTTPS fails by timing out.
+        RegistryConfig strict = CONFIG.withLoopbackInsecure(false).withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500));
+        try (RegistryClient secure = new RegistryClient(strict, CredentialProvider.ANONYMOUS);
+                RegistryClient insecure = new RegistryClient(strict.withInsecureRegistries(java.util.List.of(fake.host())),
+                        CredentialProvider.ANONYMOUS)) {
+            assertThatThrownBy(() -> secure.search(fake.host() + "/busy", 0, null))
+                    .isInstanceOfSatisfying(ImageException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ImageException.Kind.INVALID_ARGUMENT);
+                        assertThat(e).hasMessageStartingWith("invalid registry endpoint https://" + fake.host() + "/v1/: ")
+                                .hasMessageEndingWith("please add `--insecure-registry " + fake.host()
+                                        + "` to the daemon's arguments");
+                    });
+            assertThat(fake.requests("GET", "/v1/search")).isEmpty();
+            assertThat(insecure.search(fake.host() + "/busy", 0, null)).isEmpty();
+            assertThat(fake.requests("GET", "/v1/search")).hasSize(1);
+        }
+    }
+
+    @Test
     void badTermsAndLimitsAreRefusedBeforeAnyRequest() {
         assertThatThrownBy(() -> client.search("http://" + fake.host() + "/busy", 0, null))
                 .isInstanceOf(ImageException.class).hasMessage("invalid repository name: repository name (http://"
