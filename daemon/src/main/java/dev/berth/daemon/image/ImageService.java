@@ -370,8 +370,10 @@ public final class ImageService implements ImageBackend, UsageSource {
             // A failed pull takes with it every blob it stored and every snapshot it committed,
             // also the layers that were whole, verified and unpacked before another one failed:
             // no image names them, and as dockerd releases the layers of a failed pull, nothing
-            // of it stays behind (RegistryFailureIT). Only a blob cut off mid-download stays,
-            // as an ingest under its digest and never as content, for the next pull to resume.
+            // of it stays behind (RegistryFailureIT). Two things wait: a blob cut off
+            // mid-download stays as an ingest under its digest, never as content, for the next
+            // pull to resume; and while another pull, load or import holds a lease, the snapshots
+            // are left to the next collection (SnapshotCollector), which that one may still use.
             Set<Digest> leased = Set.copyOf(lease.digests());
             lease.close();
             if (!registered && !leased.isEmpty()) {
