@@ -3,6 +3,7 @@ package dev.berth.image.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.image.snapshot.Scratch;
+import dev.berth.linux.FileNodes;
 import dev.berth.linux.Xattrs;
 import dev.berth.linux.testing.RequiresRoot;
 import dev.berth.oci.image.Digest;
@@ -10,7 +11,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +67,7 @@ class LayerDiffTest {
     void anUpperDirectoryRoundTrips() throws Exception {
         Path first = scratch.dir("first");
         new LayerApplier(WhiteoutMode.OVERLAY).apply(new ByteArrayInputStream(everything()), first);
+        pinWhiteoutTimes(first);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         LayerDigest written = LayerDiff.writeOverlay(first, out);
@@ -73,6 +77,7 @@ class LayerDiffTest {
 
         Path second = scratch.dir("second");
         LayerDigest applied = new LayerApplier(WhiteoutMode.OVERLAY).apply(new ByteArrayInputStream(tar), second);
+        pinWhiteoutTimes(second);
         assertThat(applied).isEqualTo(written);
         assertThat(TreeState.of(second)).isEqualTo(TreeState.of(first));
         assertThat(Xattrs.get(second.resolve("bin/newuidmap"), "security.capability")).hasValue(LayerApplierTest.CAPS);
@@ -80,6 +85,23 @@ class LayerDiffTest {
         // the same tree gives the same bytes
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         assertThat(LayerDiff.writeOverlay(second, again)).isEqualTo(written);
+    }
+
+    /**
+     * The applier makes a whiteout device when it applies the layer, at that time: a whiteout
+     * entry carries no time for it. Two applies on either side of a second's boundary made the
+     * trees differ there (a flake), so both trees' whiteouts get one fixed time.
+     */
+    private static void pinWhiteoutTimes(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.toList()) {
+                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                long rdev = (Long) Files.getAttribute(p, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
+                if ((mode & FileNodes.S_IFMT) == FileNodes.S_IFCHR && rdev == 0) {
+                    Files.setLastModifiedTime(p, FileTime.from(TarBuilder.T0));
+                }
+            }
+        }
     }
 
     @Test
