@@ -218,6 +218,77 @@ class VolumeCliIT {
     }
 
     @Test
+    void aTmpfsVolumeIsMountedWhileAContainerUsesItAndUnmountedAfterTheLastOne() throws Exception {
+        docker.run("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "o=size=10m,uid=1000", "tv").ok();
+        JsonNode v = JSON.readTree(docker.run("volume", "inspect", "tv").ok().out()).get(0);
+        assertThat(v.get("Options").toString()).isEqualTo("{\"device\":\"tmpfs\",\"o\":\"size=10m,uid=1000\",\"type\":\"tmpfs\"}");
+        Path data = Path.of(v.get("Mountpoint").asText());
+        assertThat(MountInfo.isMountPoint(data)).isFalse(); // mounted at first use, not at create
+
+        docker.run("run", "-d", "--network", "none", "--name", "tmpuser", "-v", "tv:/t", "busybox", "sh", "-c",
+                "echo shared > /t/f; sleep 1000").ok();
+        assertThat(MountInfo.isMountPoint(data)).isTrue();
+        assertThat(docker.run("exec", "tmpuser", "grep", " /t ", "/proc/mounts").ok().out())
+                .startsWith("tmpfs /t tmpfs rw,").contains("size=10240k").contains("uid=1000");
+        // a second user shares the mount; its end leaves it to the first
+        String seen = "";
+        for (int i = 0; i < 100 && seen.isEmpty(); i++) {
+            seen = docker.run("run", "--rm", "--network", "none", "-v", "tv:/t", "busybox", "sh", "-c",
+                    "cat /t/f 2>/dev/null").out();
+        }
+        assertThat(seen).isEqualTo("shared\n");
+        assertThat(MountInfo.isMountPoint(data)).isTrue();
+
+        docker.run("stop", "-t", "0", "tmpuser").ok();
+        assertThat(MountInfo.isMountPoint(data)).isFalse();
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+        // started again: a new, empty tmpfs, as dockerd mounts it again
+        docker.run("start", "tmpuser").ok();
+        assertThat(MountInfo.isMountPoint(data)).isTrue();
+        docker.run("rm", "-f", "tmpuser").ok();
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+        docker.run("volume", "rm", "tv").ok();
+    }
+
+    @Test
+    void aBindVolumeIsFilledFromTheImageAndItsDirectoryOutlivesTheVolume() throws Exception {
+        Path device = Files.createDirectories(dir.resolve("bind-device"));
+        docker.run("volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=" + device, "bv").ok();
+        // filled at create from the image, as an empty plain volume is, through a mount made for the copy only
+        docker.run("create", "--network", "none", "--name", "bindfill", "-v", "bv:/data", "withvolume", "sh", "-c",
+                "cat /data/seed.txt; echo from the container > /data/out").ok();
+        assertThat(device.resolve("seed.txt")).hasContent("from the image\n");
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+
+        DockerCli.Result r = docker.run("start", "-a", "bindfill");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("from the image\n");
+        assertThat(device.resolve("out")).hasContent("from the container\n");
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+
+        docker.run("rm", "bindfill").ok();
+        docker.run("volume", "rm", "bv").ok();
+        // removing the volume never reaches through into the directory it bound
+        assertThat(device.resolve("seed.txt")).exists();
+        assertThat(device.resolve("out")).exists();
+    }
+
+    @Test
+    void badMountOptionsAreRefusedAtCreateOrAtFirstUse() throws Exception {
+        assertOneError(docker.run("volume", "create", "-o", "size=10m", "sized"),
+                "create sized: quota size requested but no quota support");
+        assertOneError(docker.run("volume", "create", "-o", "type=tmpfs", "half"),
+                "create half: missing required option: \"device\"");
+        Path missing = dir.resolve("no-such-device");
+        docker.run("volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=" + missing, "nodev").ok();
+        DockerCli.Result r = docker.run("run", "--rm", "--network", "none", "-v", "nodev:/x", "busybox", "true");
+        assertOneError(r, "failed to mount local volume: mount " + missing + ":");
+        assertThat(r.err()).contains("no such file or directory");
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+        assertThat(docker.run("volume", "ls", "-q").ok().out()).isEqualTo("nodev\n");
+    }
+
+    @Test
     void volumesFromSharesAnotherContainersMounts() throws Exception {
         docker.run("create", "--network", "none", "--name", "src", "-v", "vf:/data", "-v", "/anon", "busybox", "true")
                 .ok();

@@ -27,14 +27,16 @@ final class ContainerVolumes implements VolumeResolver {
     private final VolumeService service;
     private final VolumeStore store;
     private final VolumeUsers users;
+    private final VolumeMounts mounts;
     private final EventBus events;
     private final Function<String, String> containerIds;
 
-    ContainerVolumes(VolumeService service, VolumeStore store, VolumeUsers users, EventBus events,
+    ContainerVolumes(VolumeService service, VolumeStore store, VolumeUsers users, VolumeMounts mounts, EventBus events,
             Function<String, String> containerIds) {
         this.service = service;
         this.store = store;
         this.users = users;
+        this.mounts = mounts;
         this.events = events;
         this.containerIds = containerIds;
     }
@@ -52,6 +54,12 @@ final class ContainerVolumes implements VolumeResolver {
         Path dir = users.containerDir(containerId);
         Optional<List<MountPoint>> recorded = AttachedMounts.read(dir);
         if (recorded.isPresent()) {
+            // a start: the volumes the local driver mounts are mounted until the container stops
+            for (MountPoint mp : recorded.get()) {
+                if (mp.type().equals("volume")) {
+                    store.find(mp.source()).ifPresent(v -> mounts.hold(containerId, v));
+                }
+            }
             return recorded.get();
         }
         List<MountPoint> points = VolumesFrom.merge(requested, VolumesFrom.inherited(volumesFrom,
@@ -71,8 +79,9 @@ final class ContainerVolumes implements VolumeResolver {
                 if (!existed) {
                     made.add(v);
                 }
-                if (!mp.noCopy() && rootfs != null) {
-                    ImageDataCopy.copy(rootfs, mp.destination(), store.dataOf(name));
+                if (!mp.noCopy() && rootfs != null && ImageDataCopy.hasSource(rootfs, mp.destination())) {
+                    // as moby's populateVolume: a volume that mounts is mounted for the copy only
+                    mounts.whileMounted(v, () -> ImageDataCopy.copy(rootfs, mp.destination(), store.dataOf(name)));
                 }
                 out.add(mp.withSource(name));
             }
@@ -113,6 +122,7 @@ final class ContainerVolumes implements VolumeResolver {
 
     private void detachLocked(String containerId, boolean removeAnonymous) {
         Path dir = users.containerDir(containerId);
+        mounts.releaseAll(containerId);
         List<MountPoint> points = AttachedMounts.read(dir).orElse(List.of());
         AttachedMounts.delete(dir);
         if (!removeAnonymous) {
@@ -156,6 +166,11 @@ final class ContainerVolumes implements VolumeResolver {
 
     @Override
     public void mounted(String containerId, boolean mounted) {
+        if (!mounted) {
+            synchronized (service) {
+                mounts.releaseAll(containerId);
+            }
+        }
         for (MountPoint mp : AttachedMounts.read(users.containerDir(containerId)).orElse(List.of())) {
             if (!mp.type().equals("volume")) {
                 continue;

@@ -31,6 +31,11 @@ import java.util.Map;
 final class ImageDataCopy {
     private ImageDataCopy() {}
 
+    /** Whether the image has a directory at {@code destination} to copy (links in the image followed inside it). */
+    static boolean hasSource(Path rootfs, String destination) throws IOException {
+        return Files.isDirectory(RootfsPath.resolve(rootfs, destination), LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** Copies {@code rootfs}'s {@code destination} into {@code data}, if it is a directory and {@code data} is empty. */
     static void copy(Path rootfs, String destination, Path data) throws IOException {
         Path source = RootfsPath.resolve(rootfs, destination);

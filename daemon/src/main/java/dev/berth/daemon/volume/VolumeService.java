@@ -41,18 +41,19 @@ import java.util.stream.Stream;
  */
 public final class VolumeService implements VolumeBackend, UsageSource {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Set<String> LOCAL_OPTIONS = Set.of("type", "device", "o");
 
     private final VolumeStore store;
     private final VolumeUsers users;
     private final EventBus events;
+    private final VolumeMounts mounts;
     private final ContainerVolumes containers;
 
     private VolumeService(VolumeStore store, VolumeUsers users, EventBus events, Function<String, String> containerIds) {
         this.store = store;
         this.users = users;
         this.events = events;
-        this.containers = new ContainerVolumes(this, store, users, events, containerIds);
+        this.mounts = new VolumeMounts(store, users);
+        this.containers = new ContainerVolumes(this, store, users, mounts, events, containerIds);
     }
 
     /** The volumes as containers mount them. */
@@ -90,15 +91,7 @@ public final class VolumeService implements VolumeBackend, UsageSource {
             return existing.get(); // dockerd answers with the volume that has the name
         }
         VolumeStore.validateName(name);
-        for (String key : options == null ? Set.<String>of() : options.keySet()) {
-            if (!LOCAL_OPTIONS.contains(key)) {
-                throw ApiException.invalid("create " + name + ": invalid option key: \"" + key + "\"");
-            }
-        }
-        if (options != null && !options.isEmpty()) {
-            throw ApiException.notImplemented("create " + name + ": the local driver's mount options (type, device, o)"
-                    + " are not supported by this berthd yet");
-        }
+        LocalMountOptions.of(name, options); // refused here, not at the first mount
         Volume v = new Volume(name, d, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), labels, options);
         store.create(v);
         events.publish(EventType.VOLUME, "create", name, Map.of("driver", d));
@@ -157,6 +150,7 @@ public final class VolumeService implements VolumeBackend, UsageSource {
 
     /** Removes {@code v} and says so (callers hold this service's lock and checked nobody uses it). */
     void destroy(Volume v) {
+        mounts.unmount(v); // a bind's directory must not be deleted through it
         try {
             store.remove(v.name());
         } catch (UncheckedIOException e) {

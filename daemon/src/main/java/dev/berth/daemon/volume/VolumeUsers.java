@@ -29,6 +29,19 @@ final class VolumeUsers {
         return containersRoot.resolve(containerId);
     }
 
+    /** Every container's directory, in no particular order. */
+    List<Path> containerDirs() {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(containersRoot)) {
+            dirs.forEach(out::add);
+        } catch (NoSuchFileException e) {
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("list " + containersRoot, e);
+        }
+        return out;
+    }
+
     /** Volume name to the ids of the containers that mount it, in no particular order. */
     Map<String, List<String>> byVolume() {
         Map<String, List<String>> out = new HashMap<>();

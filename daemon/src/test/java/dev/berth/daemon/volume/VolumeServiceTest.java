@@ -83,8 +83,11 @@ class VolumeServiceTest {
         assertThatThrownBy(() -> volumes.create(new VolumeBackend.CreateRequest("ok", "flocker", null, null)))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
                 .hasMessage("create ok: error looking up volume plugin flocker: plugin \"flocker\" not found");
+        assertThatThrownBy(() -> volumes.create(new VolumeBackend.CreateRequest("ok", null, Map.of("flavour", "1"), null)))
+                .hasMessage("create ok: invalid option key: \"flavour\"");
+        // size asks for a project quota, which moby's local driver refuses without quota support
         assertThatThrownBy(() -> volumes.create(new VolumeBackend.CreateRequest("ok", null, Map.of("size", "1"), null)))
-                .hasMessage("create ok: invalid option key: \"size\"");
+                .hasMessage("create ok: quota size requested but no quota support");
         assertThat(root.resolve("volumes").toFile().list()).isEmpty();
         assertThat(volumes.create(new VolumeBackend.CreateRequest(null, null, null, null)).name()).matches("[0-9a-f]{64}");
     }
