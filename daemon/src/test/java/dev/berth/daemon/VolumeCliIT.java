@@ -247,6 +247,12 @@ class VolumeCliIT {
         assertThat(MountInfo.isMountPoint(data)).isTrue();
         docker.run("rm", "-f", "tmpuser").ok();
         assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+        // a start that fails after the volume was mounted for it lets it go
+        DockerCli.Result failed = docker.run("run", "--network", "none", "--name", "nocmd", "-v", "tv:/t", "busybox",
+                "no-such-command");
+        assertThat(failed.exit()).isEqualTo(127);
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+        docker.run("rm", "nocmd").ok();
         docker.run("volume", "rm", "tv").ok();
     }
 

@@ -47,6 +47,9 @@ public interface VolumeResolver {
         return List.of();
     }
 
+    /** A start that failed after {@link #attach}: the volumes it mounted for the container are let go. */
+    default void startFailed(String containerId) {}
+
     /** The container started (or stopped) with its volumes mounted: the volume events dockerd sends. */
     default void mounted(String containerId, boolean mounted) {}
 

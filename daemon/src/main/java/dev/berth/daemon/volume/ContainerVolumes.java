@@ -165,6 +165,13 @@ final class ContainerVolumes implements VolumeResolver {
     }
 
     @Override
+    public void startFailed(String containerId) {
+        synchronized (service) {
+            mounts.releaseAll(containerId);
+        }
+    }
+
+    @Override
     public void mounted(String containerId, boolean mounted) {
         if (!mounted) {
             synchronized (service) {
