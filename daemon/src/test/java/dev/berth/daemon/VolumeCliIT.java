@@ -271,6 +271,12 @@ class VolumeCliIT {
         assertThat(r.out()).isEqualTo("from the image\n");
         assertThat(device.resolve("out")).hasContent("from the container\n");
         assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
+        // a copy into and out of the stopped container goes to the directory, mounted for the copy only
+        Path copied = Files.writeString(dir.resolve("copied.txt"), "copied in\n");
+        docker.run("cp", copied.toString(), "bindfill:/data/").ok();
+        assertThat(device.resolve("copied.txt")).hasContent("copied in\n");
+        assertThat(docker.run("cp", "bindfill:/data/out", "-").ok().out()).contains("from the container\n");
+        assertThat(MountInfo.under(daemon.dataRoot)).isEmpty();
 
         docker.run("rm", "bindfill").ok();
         docker.run("volume", "rm", "bv").ok();

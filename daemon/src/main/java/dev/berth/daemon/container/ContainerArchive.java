@@ -60,26 +60,26 @@ public final class ContainerArchive implements ArchiveBackend {
 
     @Override
     public PathStat stat(String nameOrId, String path) {
-        return containers.withRootfs(nameOrId, false,
-                (r, rootfs) -> stat(nameOrId, path, mounts(r, rootfs).view(rootfs)).stat());
+        return containers.withRootfs(nameOrId, false, (r, rootfs) -> withVolumes(r,
+                () -> stat(nameOrId, path, mounts(r, rootfs).view(rootfs)).stat()));
     }
 
     @Override
     public void archive(String nameOrId, String path, TarSink sink) throws IOException {
-        ContainerRecord done = containers.withRootfs(nameOrId, true, (r, rootfs) -> {
+        ContainerRecord done = containers.withRootfs(nameOrId, true, (r, rootfs) -> withVolumes(r, () -> {
             ContainerView view = mounts(r, rootfs).view(rootfs);
             Found f = stat(nameOrId, path, view);
             String name = f.stat().name().equals("/") ? "." : f.stat().name();
             PathTar.write(view, f.resolved().containerPath(), f.resolved().hostPath(), name, sink.open(f.stat()));
             return r;
-        });
+        }));
         event(done, "archive-path");
     }
 
     @Override
     public void extract(String nameOrId, String path, boolean noOverwriteDirNonDir, boolean copyUIDGID,
             InputStream tar) throws IOException {
-        ContainerRecord done = containers.withRootfs(nameOrId, true, (r, rootfs) -> {
+        ContainerRecord done = containers.withRootfs(nameOrId, true, (r, rootfs) -> withVolumes(r, () -> {
             ArchiveMounts mounts = mounts(r, rootfs);
             ContainerView view = mounts.view(rootfs);
             ContainerView.Resolved dest = resolve(nameOrId, path, true, view);
@@ -99,7 +99,7 @@ public final class ContainerArchive implements ArchiveBackend {
             }
             new ArchiveExtraction(view, dest.containerPath(), noOverwriteDirNonDir, owner).extract(tar);
             return r;
-        });
+        }));
         event(done, "extract-to-dir");
     }
 
@@ -204,6 +204,28 @@ public final class ContainerArchive implements ArchiveBackend {
             case dev.berth.linux.FileNodes.S_IFSOCK -> GO_SOCKET;
             default -> 0L;
         };
+    }
+
+    /** Work on a container's files that may need its volumes. */
+    private interface VolumeWork<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work} with the volumes of a stopped container mounted, as dockerd mounts them
+     * for a copy: a volume bound to a host directory is that directory, not the empty
+     * {@code _data} under it. The container's lock is held, so it cannot start meanwhile.
+     */
+    private <T> T withVolumes(ContainerRecord r, VolumeWork<T> work) throws IOException {
+        if (r.state().isRunning()) {
+            return work.run(); // mounted while it runs
+        }
+        containers.volumes().holdMounts(r.id());
+        try {
+            return work.run();
+        } finally {
+            containers.volumes().releaseMounts(r.id());
+        }
     }
 
     /** The container as a copy sees it: root filesystem, binds, volumes and network files ({@link ArchiveMounts}). */

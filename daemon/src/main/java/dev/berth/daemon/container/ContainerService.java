@@ -487,7 +487,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             attached.forEach(ContainerOutput.Sink::end);
         }
         unmountRootfs(r);
-        volumes.startFailed(r.id());
+        volumes.releaseMounts(r.id());
         ContainerRecord now = r.withState(r.state().exited(code, error, Instant.now().toString()));
         store.save(now);
         complete(exitWaiters, r.id(), now); // the CLI waits before it starts: it gets the code

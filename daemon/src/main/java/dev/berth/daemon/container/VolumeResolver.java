@@ -47,8 +47,16 @@ public interface VolumeResolver {
         return List.of();
     }
 
-    /** A start that failed after {@link #attach}: the volumes it mounted for the container are let go. */
-    default void startFailed(String containerId) {}
+    /**
+     * Mounts the container's volumes that have a filesystem of their own (the local driver's
+     * {@code type}/{@code device} options), held for it until {@link #releaseMounts}: what a start
+     * does through {@link #attach}, and what a copy into a stopped container does, as dockerd
+     * mounts a stopped container's volumes for {@code docker cp}.
+     */
+    default void holdMounts(String containerId) {}
+
+    /** Lets the mounts of {@link #holdMounts} go: the container stopped, its start failed, or a copy ended. */
+    default void releaseMounts(String containerId) {}
 
     /** The container started (or stopped) with its volumes mounted: the volume events dockerd sends. */
     default void mounted(String containerId, boolean mounted) {}

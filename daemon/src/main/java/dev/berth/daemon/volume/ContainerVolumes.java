@@ -54,12 +54,7 @@ final class ContainerVolumes implements VolumeResolver {
         Path dir = users.containerDir(containerId);
         Optional<List<MountPoint>> recorded = AttachedMounts.read(dir);
         if (recorded.isPresent()) {
-            // a start: the volumes the local driver mounts are mounted until the container stops
-            for (MountPoint mp : recorded.get()) {
-                if (mp.type().equals("volume")) {
-                    store.find(mp.source()).ifPresent(v -> mounts.hold(containerId, v));
-                }
-            }
+            holdMounts(containerId); // a start: mounted until the container stops
             return recorded.get();
         }
         List<MountPoint> points = VolumesFrom.merge(requested, VolumesFrom.inherited(volumesFrom,
@@ -165,7 +160,18 @@ final class ContainerVolumes implements VolumeResolver {
     }
 
     @Override
-    public void startFailed(String containerId) {
+    public void holdMounts(String containerId) {
+        synchronized (service) {
+            for (MountPoint mp : AttachedMounts.read(users.containerDir(containerId)).orElse(List.of())) {
+                if (mp.type().equals("volume")) {
+                    store.find(mp.source()).ifPresent(v -> mounts.hold(containerId, v));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void releaseMounts(String containerId) {
         synchronized (service) {
             mounts.releaseAll(containerId);
         }
@@ -174,9 +180,7 @@ final class ContainerVolumes implements VolumeResolver {
     @Override
     public void mounted(String containerId, boolean mounted) {
         if (!mounted) {
-            synchronized (service) {
-                mounts.releaseAll(containerId);
-            }
+            releaseMounts(containerId);
         }
         for (MountPoint mp : AttachedMounts.read(users.containerDir(containerId)).orElse(List.of())) {
             if (!mp.type().equals("volume")) {
