@@ -257,6 +257,26 @@ class VolumeCliIT {
     }
 
     @Test
+    void aMountHeldByARunningContainerIsLetGoWhenItStopsAfterADaemonRestart() throws Exception {
+        docker.run("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "o=size=1m", "kept").ok();
+        docker.run("run", "-d", "--network", "none", "--name", "survivor", "-v", "kept:/t", "busybox", "sleep", "1000")
+                .ok();
+        Path data = daemon.dataRoot.resolve("volumes/kept/_data");
+        assertThat(MountInfo.isMountPoint(data)).isTrue();
+
+        daemon.process().destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        daemon = BerthdProcess.start(dir.resolve("d"));
+        assertThat(MountInfo.isMountPoint(data)).isTrue();
+        assertThat(docker.run("exec", "survivor", "grep", " /t ", "/proc/mounts").ok().out()).startsWith("tmpfs /t ");
+
+        // the restarted daemon still knows who holds the mount
+        docker.run("stop", "-t", "0", "survivor").ok();
+        assertThat(MountInfo.isMountPoint(data)).as(daemon.log()).isFalse();
+        docker.run("rm", "survivor").ok();
+        docker.run("volume", "rm", "kept").ok();
+    }
+
+    @Test
     void aBindVolumeIsFilledFromTheImageAndItsDirectoryOutlivesTheVolume() throws Exception {
         Path device = Files.createDirectories(dir.resolve("bind-device"));
         docker.run("volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=" + device, "bv").ok();
