@@ -92,15 +92,6 @@ class LogDefaultsIT {
         }
         assertThat(logs).isEqualTo(expected.toString());
 
-        String id = JSON.readTree(berth.docker.run("inspect", "zipped").ok().out()).get(0).get("Id").asText();
-        Path containerDir = berth.daemon.dataRoot.resolve("containers").resolve(id);
-        assertThat(containerDir.resolve(id + "-json.log.1.gz")).exists();
-        assertThat(containerDir.resolve(id + "-json.log.2.gz")).exists();
-        assertThat(containerDir.resolve(id + "-json.log.1")).doesNotExist();
-        try (var in = new GZIPInputStream(Files.newInputStream(containerDir.resolve(id + "-json.log.2.gz")))) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).startsWith("{\"log\":\"line ");
-        }
-
         // --tail and --since reach into the gzipped files
         assertThat(berth.docker.run("logs", "--tail", "25", "zipped").ok().out())
                 .isEqualTo(expected.substring(expected.indexOf("line 5 ")));
@@ -125,5 +116,17 @@ class LogDefaultsIT {
         berth.docker.run("exec", "zipped", "touch", "/go").ok();
         assertThat(berth.docker.run("wait", "zipped").ok().out().trim()).isEqualTo("0");
         assertThat(followed.get(60, TimeUnit.SECONDS)).isEqualTo(expected + "the end\n");
+
+        // the container ended and its log was closed, which waits for the last gzip
+        String id = JSON.readTree(berth.docker.run("inspect", "zipped").ok().out()).get(0).get("Id").asText();
+        Path containerDir = berth.daemon.dataRoot.resolve("containers").resolve(id);
+        assertThat(containerDir.resolve(id + "-json.log.1.gz")).exists();
+        assertThat(containerDir.resolve(id + "-json.log.2.gz")).exists();
+        assertThat(containerDir.resolve(id + "-json.log.1")).doesNotExist();
+        assertThat(containerDir.resolve(id + "-json.log.2")).doesNotExist();
+        try (var in = new GZIPInputStream(Files.newInputStream(containerDir.resolve(id + "-json.log.2.gz")))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).startsWith("{\"log\":\"line ");
+        }
+        assertThat(Files.readString(containerDir.resolve(id + "-json.log"))).contains("the end");
     }
 }

@@ -40,14 +40,19 @@ import java.util.zip.GZIPOutputStream;
  * ({@code <id>-json.log.1.gz}, shifted up as {@code .2.gz} …) and the current one stays plain, as
  * dockerd keeps them. {@link #read} reads the rotated files, oldest first, before the current one.
  *
- * <p>The gzip is written beside the plain rotated file and renamed over its name only when
- * complete; the plain file goes after. A crash in between leaves both, and a reader takes the
- * gzip; a failed gzip leaves the plain file, which reads as well.
+ * <p>As in dockerd, the gzip is made in the background, so a container that logs fast does not
+ * wait for it; the next rotation (and {@link #close}) waits for the one before. The gzip is
+ * written beside the plain rotated file and renamed over its name only when complete; the plain
+ * file goes after. A reader meanwhile, or after a crash in between, finds a complete copy either
+ * way (it takes the gzip when both are there); a failed gzip leaves the plain file, which reads
+ * as well.
  */
 public final class JsonFileLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JsonFileLog.class.getName());
     private static final JsonFactory JSON = new JsonFactory();
     private static final String GZ = ".gz";
+    private static final java.util.concurrent.ExecutorService COMPRESSORS =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("log-gzip-", 0).factory());
 
     /** One entry as read back: which stream, when, and the bytes. */
     public record Entry(int stream, Instant time, byte[] data) {}
@@ -58,6 +63,8 @@ public final class JsonFileLog implements AutoCloseable {
     private final boolean compress;
     private FileChannel channel;
     private long size;
+    /** The gzip of the last rotation, done or not. */
+    private java.util.concurrent.Future<?> compressing = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     private JsonFileLog(Path file, FileChannel channel, long maxSize, int maxFiles, boolean compress)
             throws IOException {
@@ -130,6 +137,7 @@ public final class JsonFileLog implements AutoCloseable {
     /** Shifts the rotated files up by one, dropping what passes {@code maxFiles}, and starts an empty file. */
     private void rotate() throws IOException {
         channel.close();
+        awaitCompression();
         if (maxFiles == 1) {
             Files.newByteChannel(file, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE).close();
         } else {
@@ -146,7 +154,9 @@ public final class JsonFileLog implements AutoCloseable {
             }
             Files.move(file, rotated(file, 1), StandardCopyOption.ATOMIC_MOVE);
             if (compress) {
-                gzip(rotated(file, 1), gzipped(file, 1));
+                Path plain = rotated(file, 1);
+                Path gz = gzipped(file, 1);
+                compressing = COMPRESSORS.submit(() -> gzip(plain, gz));
             }
         }
         channel = append(file);
@@ -190,6 +200,24 @@ public final class JsonFileLog implements AutoCloseable {
         return Files.exists(plain) ? plain : null;
     }
 
+    /** Waits for the gzip of the last rotation: the files must not shift under it. */
+    private void awaitCompression() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                compressing.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the files must still not move under the gzip
+            } catch (java.util.concurrent.ExecutionException e) {
+                break; // gzip logs its own failures; the plain file stays
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (channel == null) {
@@ -200,6 +228,7 @@ public final class JsonFileLog implements AutoCloseable {
         } catch (IOException ignored) {
             // appended entries are in the file already
         }
+        awaitCompression(); // before the container's directory may go
     }
 
     /**
