@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,32 +27,22 @@ import java.util.regex.Pattern;
 record LocalMountOptions(String type, String device, long flags, String data) {
     /** The words of {@code o} that set ({@code true}) or clear a flag: moby's {@code flags} table. */
     private static final Map<String, Map.Entry<Boolean, Long>> FLAGS = Map.ofEntries(
-            Map.entry("defaults", Map.entry(false, 0L)),
-            Map.entry("ro", Map.entry(true, Mounts.MS_RDONLY)), Map.entry("rw", Map.entry(false, Mounts.MS_RDONLY)),
-            Map.entry("suid", Map.entry(false, Mounts.MS_NOSUID)), Map.entry("nosuid", Map.entry(true, Mounts.MS_NOSUID)),
-            Map.entry("dev", Map.entry(false, Mounts.MS_NODEV)), Map.entry("nodev", Map.entry(true, Mounts.MS_NODEV)),
-            Map.entry("exec", Map.entry(false, Mounts.MS_NOEXEC)), Map.entry("noexec", Map.entry(true, Mounts.MS_NOEXEC)),
-            Map.entry("sync", Map.entry(true, Mounts.MS_SYNCHRONOUS)),
-            Map.entry("async", Map.entry(false, Mounts.MS_SYNCHRONOUS)),
-            Map.entry("dirsync", Map.entry(true, Mounts.MS_DIRSYNC)),
-            Map.entry("mand", Map.entry(true, Mounts.MS_MANDLOCK)), Map.entry("nomand", Map.entry(false, Mounts.MS_MANDLOCK)),
-            Map.entry("atime", Map.entry(false, Mounts.MS_NOATIME)), Map.entry("noatime", Map.entry(true, Mounts.MS_NOATIME)),
-            Map.entry("diratime", Map.entry(false, Mounts.MS_NODIRATIME)),
-            Map.entry("nodiratime", Map.entry(true, Mounts.MS_NODIRATIME)),
-            Map.entry("bind", Map.entry(true, Mounts.MS_BIND)),
-            Map.entry("rbind", Map.entry(true, Mounts.MS_BIND | Mounts.MS_REC)),
-            Map.entry("relatime", Map.entry(true, Mounts.MS_RELATIME)),
-            Map.entry("norelatime", Map.entry(false, Mounts.MS_RELATIME)),
-            Map.entry("strictatime", Map.entry(true, Mounts.MS_STRICTATIME)),
-            Map.entry("nostrictatime", Map.entry(false, Mounts.MS_STRICTATIME)),
-            Map.entry("private", Map.entry(true, Mounts.MS_PRIVATE)),
-            Map.entry("rprivate", Map.entry(true, Mounts.MS_PRIVATE | Mounts.MS_REC)),
-            Map.entry("shared", Map.entry(true, Mounts.MS_SHARED)),
-            Map.entry("rshared", Map.entry(true, Mounts.MS_SHARED | Mounts.MS_REC)),
-            Map.entry("slave", Map.entry(true, Mounts.MS_SLAVE)),
-            Map.entry("rslave", Map.entry(true, Mounts.MS_SLAVE | Mounts.MS_REC)),
-            Map.entry("unbindable", Map.entry(true, Mounts.MS_UNBINDABLE)),
-            Map.entry("runbindable", Map.entry(true, Mounts.MS_UNBINDABLE | Mounts.MS_REC)));
+            clears("defaults", 0), sets("ro", Mounts.MS_RDONLY), clears("rw", Mounts.MS_RDONLY),
+            clears("suid", Mounts.MS_NOSUID), sets("nosuid", Mounts.MS_NOSUID),
+            clears("dev", Mounts.MS_NODEV), sets("nodev", Mounts.MS_NODEV),
+            clears("exec", Mounts.MS_NOEXEC), sets("noexec", Mounts.MS_NOEXEC),
+            sets("sync", Mounts.MS_SYNCHRONOUS), clears("async", Mounts.MS_SYNCHRONOUS),
+            sets("dirsync", Mounts.MS_DIRSYNC),
+            sets("mand", Mounts.MS_MANDLOCK), clears("nomand", Mounts.MS_MANDLOCK),
+            clears("atime", Mounts.MS_NOATIME), sets("noatime", Mounts.MS_NOATIME),
+            clears("diratime", Mounts.MS_NODIRATIME), sets("nodiratime", Mounts.MS_NODIRATIME),
+            sets("bind", Mounts.MS_BIND), sets("rbind", Mounts.MS_BIND | Mounts.MS_REC),
+            sets("relatime", Mounts.MS_RELATIME), clears("norelatime", Mounts.MS_RELATIME),
+            sets("strictatime", Mounts.MS_STRICTATIME), clears("nostrictatime", Mounts.MS_STRICTATIME),
+            sets("private", Mounts.MS_PRIVATE), sets("rprivate", Mounts.MS_PRIVATE | Mounts.MS_REC),
+            sets("shared", Mounts.MS_SHARED), sets("rshared", Mounts.MS_SHARED | Mounts.MS_REC),
+            sets("slave", Mounts.MS_SLAVE), sets("rslave", Mounts.MS_SLAVE | Mounts.MS_REC),
+            sets("unbindable", Mounts.MS_UNBINDABLE), sets("runbindable", Mounts.MS_UNBINDABLE | Mounts.MS_REC));
     static final long PROPAGATION = Mounts.MS_SHARED | Mounts.MS_PRIVATE | Mounts.MS_SLAVE | Mounts.MS_UNBINDABLE;
     /** go-units' {@code RAMInBytes}, as {@code size} is read. */
     private static final Pattern SIZE = Pattern.compile("^(\\d+(?:\\.\\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$");
@@ -61,9 +52,9 @@ record LocalMountOptions(String type, String device, long flags, String data) {
      * {@code create <name>: } as dockerd's volume store does), and reads them: empty when the
      * volume needs no mount.
      */
-    static java.util.Optional<LocalMountOptions> of(String name, Map<String, String> options) {
+    static Optional<LocalMountOptions> of(String name, Map<String, String> options) {
         if (options == null || options.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         for (String key : options.keySet()) {
             if (!List.of("type", "device", "o", "size").contains(key)) {
@@ -86,7 +77,7 @@ record LocalMountOptions(String type, String device, long flags, String data) {
         String type = options.getOrDefault("type", "");
         String device = options.getOrDefault("device", "");
         if (type.isEmpty() && device.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         long flags = 0;
         List<String> data = new ArrayList<>();
@@ -102,7 +93,15 @@ record LocalMountOptions(String type, String device, long flags, String data) {
                 flags &= ~f.getValue();
             }
         }
-        return java.util.Optional.of(new LocalMountOptions(type, device, flags, String.join(",", data)));
+        return Optional.of(new LocalMountOptions(type, device, flags, String.join(",", data)));
+    }
+
+    private static Map.Entry<String, Map.Entry<Boolean, Long>> sets(String word, long flag) {
+        return Map.entry(word, Map.entry(true, flag));
+    }
+
+    private static Map.Entry<String, Map.Entry<Boolean, Long>> clears(String word, long flag) {
+        return Map.entry(word, Map.entry(false, flag));
     }
 
     private static long bytes(String name, String size) {

@@ -85,7 +85,7 @@ final class VolumeMounts {
         }
     }
 
-    /** Runs {@code work} with {@code v} mounted (if it is one that mounts), unmounted after unless a container holds it. */
+    /** Runs {@code work} with {@code v} mounted (if it mounts at all), unmounted after unless a container holds it. */
     void whileMounted(Volume v, Work work) throws IOException {
         Optional<LocalMountOptions> options = LocalMountOptions.of(v.name(), v.options());
         if (options.isEmpty()) {
@@ -118,7 +118,8 @@ final class VolumeMounts {
             }
         }
         if (MountInfo.isMountPoint(data)) {
-            throw new ApiException(ErrorKind.INTERNAL, "unmount volume " + v.name() + ": " + data + " is still mounted");
+            throw new ApiException(ErrorKind.INTERNAL,
+                    "unmount volume " + v.name() + ": " + data + " is still mounted");
         }
     }
 
