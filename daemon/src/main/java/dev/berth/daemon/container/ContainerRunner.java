@@ -251,8 +251,12 @@ final class ContainerRunner {
                 r.shim().resize(height, width);
             } else {
                 // adopted after a restart: no line to the shim, whose pty master we never had; the
-                // container's process holds the slave, and a size set there signals it as well
-                dev.berth.linux.Terminals.resize(Path.of("/proc/" + r.pid() + "/fd/0"), height, width);
+                // container's process holds the slave, and a size set there signals it as well. Only
+                // a pty is opened: opening and closing a stdin fifo would make us one of its writers.
+                Path stdin = Path.of("/proc/" + r.pid() + "/fd/0");
+                if (Files.readSymbolicLink(stdin).toString().startsWith("/dev/pts/")) {
+                    dev.berth.linux.Terminals.resize(stdin, height, width);
+                }
             }
         } catch (IOException e) {
             // the container is ending (or its stdin is no terminal); its size no longer matters
