@@ -11,6 +11,8 @@ public final class ErrnoException extends IOException {
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;
     public static final int EINTR = 4;
+    public static final int EIO = 5;
+    public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;

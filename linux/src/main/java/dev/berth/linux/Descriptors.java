@@ -1,0 +1,117 @@
+package dev.berth.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * open, read, write and FIONREAD on raw descriptors, for the wrappers that hand a descriptor to
+ * an event loop ({@link FifoReader}, {@link EventFd}, {@link CgroupNotifications}): a Java
+ * stream or channel never lets its descriptor number out.
+ */
+final class Descriptors {
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 2;
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+    private static final long FIONREAD = 0x541B;
+
+    private Descriptors() {}
+
+    private static final class Calls {
+        static final MethodHandle OPEN = LibC.handle("open", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS, ValueLayout.JAVA_INT), true);
+        static final MethodHandle READ = LibC.handle("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), true);
+        static final MethodHandle WRITE = LibC.handle("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), true);
+        static final MethodHandle IOCTL = LibC.variadicHandle("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), 2);
+    }
+
+    /** {@code open(2)} of an existing file, without O_CREAT (so without a mode). */
+    static int open(String path, int flags) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(LibC.CALL_STATE);
+            int fd = (int) Calls.OPEN.invokeExact(state, arena.allocateFrom(path), flags);
+            if (fd < 0) {
+                throw new ErrnoException("open " + path, LibC.errno(state));
+            }
+            return fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("open downcall failed", t);
+        }
+    }
+
+    /**
+     * {@code read(2)} into {@code buffer[offset, offset + length)}: the count read, 0 at end of
+     * file, -1 when a non-blocking descriptor has nothing now (EAGAIN). EINTR is retried.
+     */
+    static int read(int fd, byte[] buffer, int offset, int length, String what) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(LibC.CALL_STATE);
+            MemorySegment native_ = arena.allocate(Math.max(1, length));
+            while (true) {
+                long n = (long) Calls.READ.invokeExact(state, fd, native_, (long) length);
+                if (n >= 0) {
+                    MemorySegment.copy(native_, ValueLayout.JAVA_BYTE, 0, buffer, offset, (int) n);
+                    return (int) n;
+                }
+                int errno = LibC.errno(state);
+                if (errno == ErrnoException.EAGAIN) {
+                    return -1;
+                }
+                if (errno != ErrnoException.EINTR) {
+                    throw new ErrnoException("read " + what, errno);
+                }
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("read downcall failed", t);
+        }
+    }
+
+    /** {@code write(2)} of all of {@code data} in one call, as an eventfd's 8 bytes must go; EINTR is retried. */
+    static void writeAll(int fd, byte[] data, String what) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(LibC.CALL_STATE);
+            MemorySegment native_ = arena.allocateFrom(ValueLayout.JAVA_BYTE, data);
+            while (true) {
+                long n = (long) Calls.WRITE.invokeExact(state, fd, native_, (long) data.length);
+                if (n == data.length) {
+                    return;
+                }
+                int errno = n < 0 ? LibC.errno(state) : ErrnoException.EIO;
+                if (errno != ErrnoException.EINTR) {
+                    throw new ErrnoException("write " + what, errno);
+                }
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("write downcall failed", t);
+        }
+    }
+
+    /** How many bytes wait to be read ({@code ioctl(FIONREAD)}, see ioctl_tty(2) and pipe(7)). */
+    static int available(int fd, String what) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(LibC.CALL_STATE);
+            MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+            int rc = (int) Calls.IOCTL.invokeExact(state, fd, FIONREAD, count);
+            if (rc < 0) {
+                throw new ErrnoException("ioctl FIONREAD " + what, LibC.errno(state));
+            }
+            return count.get(ValueLayout.JAVA_INT, 0);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("ioctl downcall failed", t);
+        }
+    }
+}
