@@ -151,6 +151,34 @@ class SuperviseIT {
     }
 
     @Test
+    void anOomEventIsSentWhenTheOomKillerStrikesNotWhenTheContainerEnds() throws Exception {
+        // tail keeps what it reads of a file without newlines: it is the biggest process, the OOM
+        // killer's victim, and the shell that ran it goes on
+        docker.run("run", "-d", "--network", "none", "--name", "survivor", "-m", "8m", "--memory-swap", "8m",
+                "busybox", "sh", "-c", "tail /dev/zero; echo survived; exec sleep 1000").ok();
+        long deadline = System.nanoTime() + PATIENCE_MILLIS * 1_000_000;
+        while (docker.run("events", "--since", "0", "--until", until(), "--filter", "container=survivor",
+                "--filter", "event=oom", "--format", "{{.Action}}").ok().out().isBlank()) {
+            assertThat(System.nanoTime()).as("an oom event within %d ms", PATIENCE_MILLIS).isLessThan(deadline);
+        }
+        assertThat(inspect("survivor").at("/State/Status").asText()).isEqualTo("running");
+        await("survivor", c -> {
+            try {
+                return docker.run("logs", "survivor").ok().out().equals("survived\n");
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+
+        docker.run("kill", "survivor").ok();
+        await("survivor", c -> c.at("/State/Status").asText().equals("exited"));
+        String events = docker.run("events", "--since", "0", "--until", until(), "--filter", "container=survivor",
+                "--format", "{{.Action}}").ok().out();
+        assertThat(events.lines().filter(a -> a.equals("oom") || a.equals("die")).toList())
+                .containsExactly("oom", "die"); // sent once, when it happened
+    }
+
+    @Test
     void initRunsTiniAsPid1AndReapsOrphans() throws Exception {
         DockerCli.Result ps = docker.run("run", "--rm", "--init", "--network", "none", "busybox", "ps", "-o", "pid,args");
         assertThat(ps.exit()).as(ps.err()).isZero();

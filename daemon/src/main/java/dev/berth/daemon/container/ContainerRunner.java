@@ -1,6 +1,8 @@
 package dev.berth.daemon.container;
 
+import dev.berth.linux.CgroupNotifications;
 import dev.berth.linux.ErrnoException;
+import dev.berth.linux.EventFd;
 import dev.berth.linux.Pidfd;
 import dev.berth.oci.runtime.OciJson;
 import dev.berth.oci.runtime.Spec;
@@ -30,9 +32,10 @@ import java.util.function.Consumer;
  * the output fifos go to {@code <exec-root>/containers/<id>/}, the runtime's state to
  * {@code <exec-root>/runtime/}, and each container runs under its shim in monitor mode, in a
  * session of its own, holding its output fifos open (so a berthd that goes away does not take
- * the container with it, see {@link #adopt}). A thread per container waits for the shim's exit
- * report; the output is read by a {@link FifoPump} per stream into the container's
- * {@link ContainerOutput}.
+ * the container with it, see {@link #adopt}). One {@link ContainerWatch} thread follows them
+ * all: each container's end (a pidfd of its shim, after which the shim's exit report is read),
+ * its OOMs (reported to the runner's OOM listener as they happen) and its output, which a
+ * {@link FifoPump} per stream moves into the container's {@link ContainerOutput}.
  */
 final class ContainerRunner {
     /**
@@ -58,14 +61,24 @@ final class ContainerRunner {
     record Running(String id, ShimProcess shim, int pid, ContainerRecord.Monitor monitor, ContainerOutput output,
             List<FifoPump> pumps, CompletableFuture<Exit> exit, ContainerInput input) {}
 
+    private static final System.Logger LOG = System.getLogger(ContainerRunner.class.getName());
+
     private final RuntimeContext runtime;
     private final Path containers;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final ContainerWatch watch;
+    private final Consumer<String> oomListener;
 
-    /** The shim is the runtime's: {@code -Dberth.shim}, which {@code bin/berthd} sets (see {@link RuntimeContext#of}). */
-    ContainerRunner(Path execRoot) throws IOException {
+    /**
+     * The shim is the runtime's: {@code -Dberth.shim}, which {@code bin/berthd} sets (see
+     * {@link RuntimeContext#of}). {@code oomListener} is told a container's id when the OOM killer
+     * is called on its cgroup, as it happens, and before that container's exit is reported.
+     */
+    ContainerRunner(Path execRoot, Consumer<String> oomListener) throws IOException {
         this.runtime = RuntimeContext.of(Files.createDirectories(execRoot.resolve("runtime")));
         this.containers = Files.createDirectories(execRoot.resolve("containers"));
+        this.watch = ContainerWatch.start();
+        this.oomListener = oomListener;
     }
 
     /** The runtime the containers run through, which an exec joins them with. */
@@ -92,8 +105,8 @@ final class ContainerRunner {
         beforeLaunch.accept(output); // clients that attached before the start see the first byte
         Path stdoutFifo = bundle.resolve("stdout");
         Path stderrFifo = bundle.resolve("stderr");
-        FifoPump out = FifoPump.start(stdoutFifo, ContainerOutput.STDOUT, output);
-        FifoPump err = FifoPump.start(stderrFifo, ContainerOutput.STDERR, output);
+        FifoPump out = FifoPump.start(watch, stdoutFifo, ContainerOutput.STDOUT, output);
+        FifoPump err = FifoPump.start(watch, stderrFifo, ContainerOutput.STDERR, output);
         ContainerInput input = openStdin ? ContainerInput.open(bundle.resolve("stdin")) : null;
         dev.berth.runtime.StartTrace.mark("write bundle and fifos");
         Create.Monitored monitored;
@@ -118,7 +131,12 @@ final class ContainerRunner {
                 new ContainerRecord.Monitor((int) shimPid, ProcInfo.startTime((int) shimPid)), output,
                 List.of(out, err), exit, input);
         running.put(id, r);
-        Thread.ofPlatform().daemon().name("monitor-" + id.substring(0, 12)).start(() -> follow(r, onExit));
+        Pidfd shimEnd = shimPidfd(monitored.shim().process());
+        if (shimEnd == null) {
+            Thread.ofVirtual().start(() -> follow(r, onExit)); // it has exited already
+        } else {
+            watchEnd(r, shimEnd, () -> follow(r, onExit));
+        }
         return r;
     }
 
@@ -138,23 +156,82 @@ final class ContainerRunner {
         } catch (ErrnoException e) {
             throw new IOException(e.getMessage(), e);
         }
-        FifoPump out = FifoPump.start(bundle.resolve("stdout"), ContainerOutput.STDOUT, output);
-        FifoPump err = FifoPump.start(bundle.resolve("stderr"), ContainerOutput.STDERR, output);
+        FifoPump out;
+        FifoPump err;
+        try {
+            out = FifoPump.start(watch, bundle.resolve("stdout"), ContainerOutput.STDOUT, output);
+            err = FifoPump.start(watch, bundle.resolve("stderr"), ContainerOutput.STDERR, output);
+        } catch (IOException | RuntimeException e) {
+            pidfd.close();
+            throw e;
+        }
         // An input the shim holds open (see start) is written again; one it did not hold ended
         // when its writer, the berthd that died, went away, and is left so.
         Path stdin = bundle.resolve("stdin");
         ContainerInput input = heldInput && Files.exists(stdin) ? ContainerInput.open(stdin) : null;
         Running r = new Running(id, null, pid, monitor, output, List.of(out, err), new CompletableFuture<>(), input);
         running.put(id, r);
-        Thread.ofPlatform().daemon().name("monitor-" + id.substring(0, 12)).start(() -> {
-            try (pidfd) {
-                pidfd.awaitExit(null);
-            } catch (ErrnoException e) {
-                // the monitor is gone either way; its exit file says how the container ended
-            }
-            finish(r, new Exit(exitFileStatus(id), null), onExit);
-        });
+        // the monitor is gone once its pidfd turns readable; its exit file says how the container ended
+        watchEnd(r, pidfd, () -> finish(r, new Exit(exitFileStatus(id), null), onExit));
         return r;
+    }
+
+    /**
+     * A pidfd of the shim, or null if it has exited already. The shim is our child, so its pid
+     * cannot be taken by another process before it is reaped; the JDK reaps it as soon as it
+     * exits, so a pidfd opened after that might be another process's: one opened while the
+     * shim is still seen alive afterwards is its own.
+     */
+    private static Pidfd shimPidfd(Process shim) {
+        Pidfd pidfd;
+        try {
+            pidfd = Pidfd.open((int) shim.pid());
+        } catch (ErrnoException e) {
+            return null;
+        }
+        if (!shim.isAlive()) {
+            pidfd.close();
+            return null;
+        }
+        return pidfd;
+    }
+
+    /**
+     * Has the watch run {@code onEnd} once {@code end} (the pidfd of the shim or monitor) turns
+     * readable, and report the container's OOMs meanwhile. Should the watch refuse, a platform
+     * thread waits for the end as before the watch existed.
+     */
+    private void watchEnd(Running r, Pidfd end, Runnable onEnd) {
+        EventFd oom = oomEvents(r.id());
+        try {
+            watch.follow(r.id(), end, oom, () -> oomListener.accept(r.id()), onEnd);
+        } catch (ErrnoException e) {
+            LOG.log(System.Logger.Level.WARNING, "container " + r.id() + ": follow its end on a thread of its own: "
+                    + e.getMessage());
+            if (oom != null) {
+                oom.close();
+            }
+            Thread.ofPlatform().daemon().name("monitor-" + r.id().substring(0, 12)).start(() -> {
+                try (end) {
+                    end.awaitExit(null);
+                } catch (ErrnoException gone) {
+                    // the process is gone either way
+                }
+                onEnd.run();
+            });
+        }
+    }
+
+    /** An eventfd for OOMs in the container's cgroup v1 memory controller; null where there is none (v2 is not watched). */
+    private EventFd oomEvents(String id) {
+        try {
+            Path memory = Container.load(runtime, id).cgroup().dirs().get("memory");
+            return memory == null || !Files.exists(memory.resolve("cgroup.event_control"))
+                    ? null : CgroupNotifications.oom(memory);
+        } catch (RuntimeFailure | IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "container " + id + ": no oom events as they happen: " + e.getMessage());
+            return null;
+        }
     }
 
     /** The end of a container whose monitor ended while no berthd was there to see it. */
@@ -167,7 +244,7 @@ final class ContainerRunner {
         return exit;
     }
 
-    /** Waits for the shim's report, reads the output to its end, and cleans up the runtime's side. */
+    /** After the shim exited: reads its report, reads the output to its end, and cleans up the runtime's side. */
     private void follow(Running r, Consumer<Exit> onExit) {
         Exit exit;
         try {

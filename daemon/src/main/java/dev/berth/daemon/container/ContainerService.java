@@ -63,6 +63,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     private final EventBus events;
     private final HostProfile host;
     private final ContainerRunner runner;
+    /** Containers whose OOM was reported as it happened, so that their exit does not report it again. */
+    private final Set<String> oomReported = ConcurrentHashMap.newKeySet();
     private volatile VolumeResolver volumes = VolumeResolver.none();
     private volatile ContainerNetworks networks = ContainerNetworks.none();
     private volatile HostConfig.LogConfig logDefaults = new HostConfig.LogConfig(LogSettings.JSON_FILE, Map.of());
@@ -77,7 +79,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         this.images = images;
         this.events = events;
         this.host = host;
-        this.runner = new ContainerRunner(execRoot);
+        this.runner = new ContainerRunner(execRoot, this::oomNow);
         this.listing = new ContainerListing(store, () -> networks);
         this.inspection = new ContainerInspection(store, images::snapshots, () -> volumes, () -> execIds, () -> networks);
     }
@@ -496,6 +498,18 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
     }
 
+    /**
+     * The runner's report that the OOM killer was called on a running container's cgroup:
+     * dockerd's {@code oom} event, sent as it happens (the container may well go on), and before
+     * that container's {@code die}.
+     */
+    private void oomNow(String id) {
+        store.find(id).ifPresent(r -> {
+            oomReported.add(id);
+            events.publish(EventType.CONTAINER, "oom", id, Map.of("name", r.shortName(), "image", r.image()));
+        });
+    }
+
     /** The runner's report: the container exited and its output was read to the end. */
     private void exited(String id, ContainerRunner.Exit exit) {
         ContainerRecord r;
@@ -521,7 +535,8 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             volumes.mounted(id, false);
             store.save(now);
         }
-        if (exit.oomKilled()) {
+        boolean oomSeen = oomReported.remove(id);
+        if (exit.oomKilled() && !oomSeen) { // one that ended while berthd was away, or a host without oom notifications
             events.publish(EventType.CONTAINER, "oom", id, Map.of("name", now.shortName(), "image", now.image()));
         }
         events.publish(EventType.CONTAINER, "die", id, Map.of("name", now.shortName(), "image", now.image(),

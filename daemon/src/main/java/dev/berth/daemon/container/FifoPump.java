@@ -1,96 +1,157 @@
 package dev.berth.daemon.container;
 
+import dev.berth.linux.ErrnoException;
+import dev.berth.linux.FifoReader;
 import dev.berth.linux.FileNodes;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Reads one of a container's output fifos on a thread of its own and hands the bytes to its
- * {@link ContainerOutput}. The fifo is opened read-write: opening it for reading alone would
- * block until the shim opens it for writing, and holding a write end of our own means the
+ * Moves one of a container's output fifos into its {@link ContainerOutput}, driven by the
+ * {@link ContainerWatch}: when the fifo turns readable the watch takes it out of its set and a
+ * virtual thread reads it empty, delivering each chunk, then puts it back. A delivery that waits
+ * on a slow attached client so keeps the fifo out of the set, the pipe fills up and the
+ * container's writes block, as they would on a pipe to that client; other containers' fifos
+ * are not held up.
+ *
+ * <p>The fifo is opened read-write (see {@link FifoReader}): holding a write end of our own, the
  * pipe never reports end-of-file on its own, so the end is decided here ({@link #drainAndStop})
  * once the container is known to have exited and the pipe is empty.
  */
-final class FifoPump implements Runnable {
-    private final Path fifo;
+final class FifoPump {
+    private static final System.Logger LOG = System.getLogger(FifoPump.class.getName());
+    private static final int CHUNK = 32 << 10;
+    /** After the end, what may still be read: a pipe holds 64 KiB, but a process the container left may still write. */
+    private static final int LAST_CHUNKS = 64;
+
+    private final FifoReader reader;
     private final int stream;
     private final ContainerOutput output;
-    private final RandomAccessFile file;
-    private final FileChannel channel;
-    private final Thread thread;
+    private final ContainerWatch watch;
+    private final ReentrantLock delivering = new ReentrantLock();
+    private long token;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private volatile boolean stopping;
+    private boolean stopped;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
-    private FifoPump(Path fifo, int stream, ContainerOutput output, RandomAccessFile file) {
-        this.fifo = fifo;
+    private FifoPump(FifoReader reader, int stream, ContainerOutput output, ContainerWatch watch) {
+        this.reader = reader;
         this.stream = stream;
         this.output = output;
-        this.file = file;
-        this.channel = file.getChannel();
-        this.thread = Thread.ofPlatform().daemon().name("output-" + fifo.getParent().getFileName() + "-" + stream)
-                .unstarted(this);
+        this.watch = watch;
     }
 
-    /** Makes {@code fifo} (if missing), opens it and starts pumping it into {@code output}. */
-    static FifoPump start(Path fifo, int stream, ContainerOutput output) throws IOException {
-        if (!java.nio.file.Files.exists(fifo)) {
+    /** Makes {@code fifo} (if missing), opens it and has {@code watch} pump it into {@code output}. */
+    static FifoPump start(ContainerWatch watch, Path fifo, int stream, ContainerOutput output) throws IOException {
+        if (!Files.exists(fifo)) {
             FileNodes.mkfifo(fifo, 0600);
         }
-        FifoPump pump = new FifoPump(fifo, stream, output, new RandomAccessFile(fifo.toFile(), "rw"));
-        pump.thread.start();
+        FifoReader reader = FifoReader.open(fifo);
+        FifoPump pump = new FifoPump(reader, stream, output, watch);
+        try {
+            pump.token = watch.watch(reader.descriptor(), true, pump::readable);
+        } catch (ErrnoException e) {
+            reader.close();
+            throw e;
+        }
         return pump;
     }
 
-    @Override
-    public void run() {
-        ByteBuffer buffer = ByteBuffer.allocate(32 << 10);
+    /** On the watch's thread: the fifo is out of the set until {@link #deliver} has drained it. */
+    private void readable() {
+        Thread.ofVirtual().name("output-" + reader.fifo().getParent().getFileName() + "-" + stream).start(this::deliver);
+    }
+
+    private void deliver() {
+        delivering.lock();
         try {
-            while (true) {
-                buffer.clear();
-                int n = channel.read(buffer);
-                if (n < 0) {
-                    break;
-                }
-                output.deliver(stream, buffer.array(), n);
+            if (stopped) {
+                return;
             }
-        } catch (ClosedChannelException e) {
-            // drainAndStop: everything the container wrote was read
-        } catch (IOException e) {
-            System.getLogger(FifoPump.class.getName()).log(System.Logger.Level.WARNING,
-                    "reading " + fifo + ": " + e.getMessage());
+            drain(Integer.MAX_VALUE);
+            if (stopping) {
+                finish(); // the container ended meanwhile: this delivery ends the stream
+                return;
+            }
+            watch.rearm(reader.descriptor(), token);
+        } catch (ErrnoException e) {
+            if (!stopping) { // after drainAndStop took the fifo out of the set, rearming it fails
+                LOG.log(System.Logger.Level.WARNING, "watch " + reader + ": " + e.getMessage());
+            }
         } finally {
-            output.endStream(stream);
+            delivering.unlock();
         }
     }
 
-    /** After the container exited: waits until the pipe is empty, then ends the pump. */
-    void drainAndStop() {
+    /** Reads until the pipe is empty (or {@code chunks} reads, or a stop), delivering each chunk. */
+    private void drain(int chunks) {
+        byte[] buffer = new byte[CHUNK];
         try {
-            // shares the descriptor, for FIONREAD; closing the file below closes it
-            @SuppressWarnings("resource")
-            FileInputStream probe = new FileInputStream(file.getFD());
-            for (int i = 0; i < 500 && probe.available() > 0; i++) {
-                Thread.sleep(2);
+            for (int i = 0; i < chunks; i++) {
+                int n = reader.read(buffer);
+                if (n == 0) {
+                    return;
+                }
+                output.deliver(stream, buffer, n);
+                if (stopping && chunks == Integer.MAX_VALUE) {
+                    return; // the end's drain takes over, with its bound
+                }
             }
-        } catch (IOException e) {
-            // closed already
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (ErrnoException e) {
+            LOG.log(System.Logger.Level.WARNING, "reading " + reader + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * After the container exited: has what the pipe still holds read and the stream ended, and
+     * waits for that. A delivery stuck on a client that does not read is not waited for beyond
+     * a few seconds: the stream ends once that client lets go, and the container's end goes on.
+     */
+    void drainAndStop() {
+        if (stopRequested.getAndSet(true)) {
+            return; // asked already (a start that failed, then its cleanup)
+        }
+        stopping = true;
+        watch.unwatch(reader.descriptor(), token);
+        // On a thread of its own: the last chunks' delivery may wait on the same slow client.
+        Thread.ofVirtual().name("output-end-" + stream).start(() -> {
+            delivering.lock();
+            try {
+                finish();
+            } finally {
+                delivering.unlock();
+            }
+        });
         try {
-            file.close();
-            thread.join(5000);
-        } catch (IOException e) {
-            // closing a fifo we only read
+            ended.get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // left to end when its client lets go
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Under {@link #delivering}: the last read, then the end of the stream. */
+    private void finish() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        drain(LAST_CHUNKS);
+        reader.close();
+        output.endStream(stream);
+        ended.complete(null);
     }
 
     Path fifo() {
-        return fifo;
+        return reader.fifo();
     }
 }

@@ -68,6 +68,14 @@ public final class Cgroup {
         return manager.stats();
     }
 
+    /**
+     * The cgroup's directory in each hierarchy, keyed by hierarchy name ("" for pure v2): where
+     * a watcher registers for the memory controller's notifications.
+     */
+    public java.util.Map<String, Path> dirs() {
+        return manager.dirs();
+    }
+
     /** Processes killed by the OOM killer in this cgroup so far. */
     public long oomKills() throws RuntimeFailure {
         return manager.oomKills();
