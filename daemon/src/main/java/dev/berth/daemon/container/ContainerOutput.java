@@ -10,8 +10,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Where a running container's output goes: its {@link JsonFileLog}, a line per entry, and every
  * client attached to it, chunk by chunk as the container wrote them. The output ends once both
- * of its streams ended; attached clients are then told, and a client that attaches later finds
- * it ended at once.
+ * of its streams ended and the container's exit is recorded ({@link #exitRecorded}), so that a
+ * client who sees the end (the CLI's {@code logs -f}, an attached {@code run}) and then asks
+ * finds the container exited; attached clients are then told, and a client that attaches later
+ * finds it ended at once.
  */
 final class ContainerOutput {
     /** An attached client. A write that fails detaches it; the container is not affected. */
@@ -29,6 +31,7 @@ final class ContainerOutput {
     private final List<java.util.function.Consumer<JsonFileLog.Entry>> followers = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream[] partial = {null, new ByteArrayOutputStream(), new ByteArrayOutputStream()};
     private final boolean[] open = {false, true, true};
+    private boolean exitRecorded;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     ContainerOutput(JsonFileLog log) {
@@ -93,16 +96,33 @@ final class ContainerOutput {
                 record(stream, Instant.now(), rest, 0, rest.length);
                 line.reset();
             }
-            if (!open[STDOUT] && !open[STDERR]) {
-                toEnd = List.copyOf(sinks);
-                sinks.clear();
-                log.close();
-                followers.forEach(f -> f.accept(null));
-                followers.clear();
-                ended.complete(null);
-            }
+            toEnd = endIfDone();
         }
         toEnd.forEach(Sink::end);
+    }
+
+    /** The container's exit is recorded; the output ends once its streams have. */
+    void exitRecorded() {
+        List<Sink> toEnd;
+        synchronized (this) {
+            exitRecorded = true;
+            toEnd = endIfDone();
+        }
+        toEnd.forEach(Sink::end);
+    }
+
+    /** Under this output's lock: ends it if all is done; the sinks to tell, outside the lock. */
+    private List<Sink> endIfDone() {
+        if (open[STDOUT] || open[STDERR] || !exitRecorded || ended.isDone()) {
+            return List.of();
+        }
+        List<Sink> toEnd = List.copyOf(sinks);
+        sinks.clear();
+        log.close();
+        followers.forEach(f -> f.accept(null));
+        followers.clear();
+        ended.complete(null);
+        return toEnd;
     }
 
     /**

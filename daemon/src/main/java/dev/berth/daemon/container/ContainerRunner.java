@@ -120,6 +120,7 @@ final class ContainerRunner {
         } catch (RuntimeFailure | IOException | RuntimeException e) {
             out.drainAndStop();
             err.drainAndStop();
+            output.exitRecorded();
             if (input != null) {
                 input.close();
             }
@@ -156,12 +157,15 @@ final class ContainerRunner {
         } catch (ErrnoException e) {
             throw new IOException(e.getMessage(), e);
         }
-        FifoPump out;
+        FifoPump out = null;
         FifoPump err;
         try {
             out = FifoPump.start(watch, bundle.resolve("stdout"), ContainerOutput.STDOUT, output);
             err = FifoPump.start(watch, bundle.resolve("stderr"), ContainerOutput.STDERR, output);
         } catch (IOException | RuntimeException e) {
+            if (out != null) {
+                out.drainAndStop();
+            }
             pidfd.close();
             throw e;
         }
@@ -274,6 +278,7 @@ final class ContainerRunner {
             onExit.accept(ended);
         } finally {
             r.exit().complete(exit);
+            r.output().exitRecorded();
         }
     }
 
