@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.daemon.testing.BerthdProcess;
 import dev.berth.daemon.testing.ContainerDaemon;
 import dev.berth.daemon.testing.DockerCli;
+import dev.berth.daemon.testing.RawHttp;
 import dev.berth.daemon.testing.RequiresDockerCli;
 import dev.berth.linux.MountInfo;
 import dev.berth.linux.testing.RequiresRoot;
@@ -174,6 +175,29 @@ class ContainerRunIT {
         assertThat(inspect("talker").at("/State/Status").asText()).isEqualTo("exited");
         // on a stopped container, -f prints the log and ends
         assertThat(docker.run("logs", "-f", "--tail", "1", "talker").ok().out()).isEqualTo("three\n");
+    }
+
+    @Test
+    void aClientThatDoesNotReadHoldsUpOnlyItsOwnContainer() throws Exception {
+        // 5 MB of 1 kB lines, far more than the socket and the server's outbound buffer hold
+        docker.run("create", "--network", "none", "--name", "flood", "busybox", "sh", "-c",
+                "yes $(head -c 1000 /dev/zero | tr '\\0' x) | head -n 5000; echo flooded").ok();
+        try (RawHttp stuck = RawHttp.connect(daemon.socket)) {
+            stuck.sendHead("POST", "/containers/flood/attach?stream=1&stdout=1&stderr=1", 0,
+                    "Connection: Upgrade", "Upgrade: tcp");
+            assertThat(stuck.readHead().status()).isEqualTo(101);
+            docker.run("start", "flood").ok(); // and never read
+
+            DockerCli.Result calm = docker.run("run", "--rm", "--network", "none", "busybox", "sh", "-c",
+                    "echo calm; echo also calm >&2");
+            assertThat(calm.exit()).as(calm.err()).isZero();
+            assertThat(calm.out()).isEqualTo("calm\n");
+            assertThat(calm.err()).isEqualTo("also calm\n");
+            assertThat(inspect("flood").at("/State/Running").asBoolean()).as("held up by its client").isTrue();
+        }
+        // the client gone, the flood flows to its end
+        assertThat(docker.run("wait", "flood").ok().out().strip()).isEqualTo("0");
+        assertThat(docker.run("logs", "--tail", "1", "flood").ok().out()).isEqualTo("flooded\n");
     }
 
     @Test
