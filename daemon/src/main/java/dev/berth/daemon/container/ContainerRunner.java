@@ -132,12 +132,16 @@ final class ContainerRunner {
                 new ContainerRecord.Monitor((int) shimPid, ProcInfo.startTime((int) shimPid)), output,
                 List.of(out, err), exit, input);
         running.put(id, r);
-        Pidfd shimEnd = shimPidfd(monitored.shim().process());
-        if (shimEnd == null) {
-            Thread.ofVirtual().start(() -> follow(r, onExit)); // it has exited already
-        } else {
-            watchEnd(r, shimEnd, () -> follow(r, onExit));
-        }
+        // Off the start path: the OOM registration reads the runtime's state (1-8 ms here), and
+        // an end that comes first waits in the pidfd meanwhile.
+        Thread.ofVirtual().name("watch-" + id.substring(0, 12)).start(() -> {
+            Pidfd shimEnd = shimPidfd(monitored.shim().process());
+            if (shimEnd == null) {
+                follow(r, onExit); // it has exited already
+            } else {
+                watchEnd(r, shimEnd, () -> follow(r, onExit));
+            }
+        });
         return r;
     }
 

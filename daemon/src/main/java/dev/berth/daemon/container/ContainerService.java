@@ -575,6 +575,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         if ((number == 9 || number == Signals.parse(stopSignal)) && stoppedByUser(r.id())) {
             return; // it was waiting to restart: that is cancelled, and nothing runs to be signalled
         }
+        Optional<ContainerRunner.Running> running = runner.get(r.id());
         try {
             runner.signal(r.id(), number);
         } catch (IOException e) {
@@ -582,6 +583,17 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
         events.publish(EventType.CONTAINER, "kill", r.id(), Map.of("name", r.shortName(), "image", r.image(),
                 "signal", Integer.toString(number)));
+        if (number == 9 && running.isPresent()) {
+            // as dockerd's Kill: a SIGKILL answers once the container is seen to have exited (or 10 s
+            // passed), so that the client's next request finds it exited
+            try {
+                running.get().exit().get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // reported when it comes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
