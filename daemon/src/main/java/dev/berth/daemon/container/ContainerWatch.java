@@ -67,6 +67,12 @@ final class ContainerWatch implements AutoCloseable {
      */
     long watch(int descriptor, boolean once, Handler handler) throws ErrnoException {
         long token = tokens.incrementAndGet();
+        add(descriptor, once, token, handler);
+        return token;
+    }
+
+    /** With a token taken beforehand, for a handler that needs its own token (it may run before add returns). */
+    private void add(int descriptor, boolean once, long token, Handler handler) throws ErrnoException {
         handlers.put(token, handler);
         try {
             epoll.add(descriptor, Epoll.IN | (once ? Epoll.ONESHOT : 0), token);
@@ -74,7 +80,6 @@ final class ContainerWatch implements AutoCloseable {
             handlers.remove(token);
             throw e;
         }
-        return token;
     }
 
     /** Puts a descriptor watched {@code once} back into the set. */
@@ -111,19 +116,19 @@ final class ContainerWatch implements AutoCloseable {
             }
         };
         long oomToken = oom == null ? 0 : watch(oom.descriptor(), false, oomSeen);
-        long[] endToken = {0};
+        long endToken = tokens.incrementAndGet();
         Handler ended = () -> {
             if (oom != null) {
                 oomSeen.ready(); // the kernel signals it before the victim dies: an OOM that ended the container is in
                 unwatch(oom.descriptor(), oomToken);
                 oom.close();
             }
-            unwatch(end.descriptor(), endToken[0]);
+            unwatch(end.descriptor(), endToken);
             end.close();
             reported[0].exceptionally(t -> null).thenRunAsync(onEnd, offLoop);
         };
         try {
-            endToken[0] = watch(end.descriptor(), true, ended);
+            add(end.descriptor(), true, endToken, ended);
         } catch (ErrnoException e) {
             if (oom != null) {
                 unwatch(oom.descriptor(), oomToken);

@@ -56,11 +56,16 @@ final class FifoPump {
         }
         FifoReader reader = FifoReader.open(fifo);
         FifoPump pump = new FifoPump(reader, stream, output, watch);
+        // A fifo that holds data already (an adopted container's) is delivered at once: the
+        // delivery, which rearms with the token, waits for it under the lock.
+        pump.delivering.lock();
         try {
             pump.token = watch.watch(reader.descriptor(), true, pump::readable);
         } catch (ErrnoException e) {
             reader.close();
             throw e;
+        } finally {
+            pump.delivering.unlock();
         }
         return pump;
     }

@@ -3,6 +3,8 @@ package dev.berth.daemon.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.linux.EventFd;
+import dev.berth.linux.FifoReader;
+import dev.berth.linux.FileNodes;
 import dev.berth.linux.Pidfd;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -73,6 +75,21 @@ class ContainerWatchTest {
 
         ended.get(PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
         assertThat(lines(out)).containsExactly("one", "two");
+    }
+
+    @Test
+    void whatAFifoHeldBeforeItWasWatchedIsDeliveredAndTheRestFollows() throws Exception {
+        Path fifo = dir.resolve("early.fifo");
+        FileNodes.mkfifo(fifo, 0600);
+        // a write end held elsewhere keeps the data in the pipe, as a shim does across a berthd restart
+        try (FifoReader held = FifoReader.open(fifo)) {
+            write(fifo, "waiting\n");
+            Output out = output("early");
+            await(() -> lines(out).contains("waiting"));
+            write(out.fifo, "later\n");
+            await(() -> lines(out).contains("later"));
+            assertThat(lines(out)).containsExactly("waiting", "later");
+        }
     }
 
     @Test
