@@ -583,9 +583,10 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
         events.publish(EventType.CONTAINER, "kill", r.id(), Map.of("name", r.shortName(), "image", r.image(),
                 "signal", Integer.toString(number)));
-        if (number == 9 && running.isPresent()) {
+        if (number == 9 && running.isPresent() && !r.state().status().equals("paused")) {
             // as dockerd's Kill: a SIGKILL answers once the container is seen to have exited (or 10 s
-            // passed), so that the client's next request finds it exited
+            // passed), so that the client's next request finds it exited; a frozen one (which
+            // berthd does not thaw for a kill, unlike dockerd) would only make it wait
             try {
                 running.get().exit().get(10, TimeUnit.SECONDS);
             } catch (TimeoutException | ExecutionException e) {
