@@ -22,7 +22,6 @@ import dev.berth.runtime.RuntimeFailure;
 import dev.berth.runtime.StartTrace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,15 +32,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * The daemon's containers: create, list, inspect, rename and remove, as the Container routes
@@ -148,7 +144,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             }
             if (m != null && dev.berth.runtime.ProcInfo.alive(m.pid(), m.startTime())) {
                 try {
-                    JsonFileLog log = LogSettings.of(r.hostConfig().logConfig()).open(logFile(id));
+                    JsonFileLog log = LogSettings.of(r.hostConfig().logConfig()).open(store.logFile(id));
                     boolean heldInput = Boolean.TRUE.equals(r.config().openStdin())
                             && !Boolean.TRUE.equals(r.config().stdinOnce());
                     runner.adopt(id, r.state().pid(), m, heldInput, log, exit -> exited(id, exit));
@@ -428,7 +424,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
                     throw ApiException.invalid(e.getMessage());
                 }
                 StartTrace.mark("generate spec");
-                log = LogSettings.of(r.hostConfig().logConfig()).open(logFile(r.id()));
+                log = LogSettings.of(r.hostConfig().logConfig()).open(store.logFile(r.id()));
                 String id = r.id();
                 List<ContainerOutput.Sink> attached = pendingAttach.remove(id);
                 ContainerRunner.Running running = runner.start(id, spec, log, Boolean.TRUE.equals(r.config().openStdin()),
@@ -492,7 +488,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         volumes.releaseMounts(r.id());
         ContainerRecord now = r.withState(r.state().exited(code, error, Instant.now().toString()));
         store.save(now);
-        complete(exitWaiters, r.id(), now); // the CLI waits before it starts: it gets the code
+        waits.exited(r.id(), now); // the CLI waits before it starts: it gets the code
         if (Boolean.TRUE.equals(r.hostConfig().autoRemove())) {
             remove(r.id(), true, true);
         }
@@ -541,7 +537,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
         events.publish(EventType.CONTAINER, "die", id, Map.of("name", now.shortName(), "image", now.image(),
                 "exitCode", Integer.toString(exit.code())));
-        complete(exitWaiters, id, now);
+        waits.exited(id, now);
         if (!restarting && Boolean.TRUE.equals(r.hostConfig().autoRemove())) {
             remove(id, true, true);
         }
@@ -700,42 +696,10 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     @Override
     public WaitHandle waitFor(String nameOrId, String condition) {
         ContainerRecord r = store.get(nameOrId);
-        String c = condition == null || condition.isEmpty() ? "not-running" : condition;
-        if (!Set.of("not-running", "next-exit", "removed").contains(c)) {
-            throw ApiException.invalid("invalid condition: \"" + c + "\"");
-        }
-        CompletableFuture<ContainerRecord> done = new CompletableFuture<>();
+        String c = ContainerWaits.condition(condition);
         synchronized (lockOf(r.id())) {
-            r = store.get(r.id());
-            if (c.equals("not-running") && !r.state().isRunning()) {
-                done.complete(r);
-            } else if (c.equals("removed")) {
-                removedWaiters(r.id()).add(done);
-            } else {
-                waiters(r.id()).add(done);
-            }
+            return waits.register(store.get(r.id()), c);
         }
-        String id = r.id();
-        return new WaitHandle() {
-            @Override
-            public WaitResult await() {
-                ContainerRecord end = done.join();
-                return new WaitResult(end.state().exitCode(), end.state().error());
-            }
-
-            @Override
-            public void cancel() {
-                done.cancel(false);
-                List<CompletableFuture<ContainerRecord>> exits = exitWaiters.get(id);
-                if (exits != null) {
-                    exits.remove(done);
-                }
-                List<CompletableFuture<ContainerRecord>> removals = removeWaiters.get(id);
-                if (removals != null) {
-                    removals.remove(done);
-                }
-            }
-        };
     }
 
     @Override
@@ -802,16 +766,9 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         };
     }
 
-    /** {@code docker logs} of a container whose driver keeps nothing: dockerd's 501. */
     @Override
     public void checkLogsReadable(String nameOrId) {
-        if (!LogSettings.of(store.get(nameOrId).hostConfig().logConfig()).keepsLogs()) {
-            throw new ApiException(ErrorKind.NOT_IMPLEMENTED, "configured logging driver does not support reading");
-        }
-    }
-
-    private Path logFile(String id) {
-        return store.logFile(id);
+        ContainerLogs.checkReadable(store.get(nameOrId));
     }
 
     @Override
@@ -826,60 +783,14 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
     @Override
     public void logs(String nameOrId, LogOptions options, AttachSink sink) throws IOException {
         ContainerRecord r = store.get(nameOrId);
-        Path file = logFile(r.id());
-        Optional<ContainerRunner.Running> running = options.follow() ? runner.get(r.id()) : Optional.empty();
-        BlockingQueue<Optional<JsonFileLog.Entry>> live = new LinkedBlockingQueue<>();
-        Consumer<JsonFileLog.Entry> follower = entry -> live.add(Optional.ofNullable(entry));
-        List<JsonFileLog.Entry> entries;
-        boolean following = false;
-        if (running.isPresent()) {
-            // under the output's lock: every entry is either in the file read now or given to the follower
-            synchronized (running.get().output()) {
-                entries = JsonFileLog.read(file);
-                following = running.get().output().follow(follower);
-            }
-        } else {
-            entries = JsonFileLog.read(file);
-        }
-        try {
-            int from = options.tail() < 0 ? 0 : Math.max(0, entries.size() - options.tail());
-            for (JsonFileLog.Entry e : entries.subList(from, entries.size())) {
-                writeLogEntry(e, options, sink);
-            }
-            if (following) {
-                sink.onCancel(() -> live.add(Optional.empty()));
-                while (true) {
-                    Optional<JsonFileLog.Entry> next = live.take();
-                    if (next.isEmpty() || options.until() != null && next.get().time().isAfter(options.until())) {
-                        break;
-                    }
-                    writeLogEntry(next.get(), options, sink);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            running.ifPresent(rc -> rc.output().unfollow(follower));
-        }
-        sink.end();
-    }
-
-    private static void writeLogEntry(JsonFileLog.Entry e, LogOptions options, AttachSink sink) throws IOException {
-        if (options.wants(e.stream()) && options.inWindow(e.time())) {
-            byte[] data = options.timestamps()
-                    ? (e.time().toString() + " " + new String(e.data(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)
-                    : e.data();
-            sink.write(e.stream(), data, 0, data.length);
-        }
+        ContainerLogs.write(store.logFile(r.id()), options.follow() ? runner.get(r.id()) : Optional.empty(), options,
+                sink);
     }
 
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Clients attached to a container that was not running yet: they get its next start's output. */
     private final Map<String, List<ContainerOutput.Sink>> pendingAttach = new ConcurrentHashMap<>();
-    private final Map<String, List<CompletableFuture<ContainerRecord>>> exitWaiters =
-            new ConcurrentHashMap<>();
-    private final Map<String, List<CompletableFuture<ContainerRecord>>> removeWaiters =
-            new ConcurrentHashMap<>();
+    private final ContainerWaits waits = new ContainerWaits();
 
     /** Starts that attached clients wait for (their stdin goes to the container once it runs); null: it failed. */
     private final Map<String, CompletableFuture<ContainerRunner.Running>> nextStart =
@@ -900,24 +811,6 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
 
     Object lockOf(String id) {
         return locks.computeIfAbsent(id, k -> new Object());
-    }
-
-    /** Completes, and forgets, the waiters of {@code id} in {@code waiters}. */
-    private static void complete(Map<String, List<CompletableFuture<ContainerRecord>>> waiters, String id,
-            ContainerRecord r) {
-        List<CompletableFuture<ContainerRecord>> taken = waiters.remove(id);
-        if (taken != null) {
-            taken.forEach(w -> w.complete(r));
-        }
-    }
-
-    /** Taken (and so cleared) by the one exit that completes them. */
-    private List<CompletableFuture<ContainerRecord>> waiters(String id) {
-        return exitWaiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
-    }
-
-    private List<CompletableFuture<ContainerRecord>> removedWaiters(String id) {
-        return removeWaiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
     }
 
     // ---- changing
@@ -989,8 +882,7 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
         runner.forget(r.id());
         events.publish(EventType.CONTAINER, "destroy", r.id(), Map.of("name", r.shortName(), "image", r.image()));
-        complete(removeWaiters, r.id(), r);
-        complete(exitWaiters, r.id(), r);
+        waits.removed(r.id(), r);
         locks.remove(r.id());
     }
 
