@@ -221,6 +221,20 @@ class ContainerRunIT {
         docker.run("pause", "napper").ok();
         docker.run("stop", "-t", "1", "napper").ok();
         assertThat(inspect("napper").at("/State/Status").asText()).isEqualTo("exited");
+        // and a kill thaws it as dockerd's does, so the signal arrives; a signal other than its
+        // stop signal, when it names one, leaves it frozen
+        docker.run("start", "napper").ok();
+        docker.run("pause", "napper").ok();
+        docker.run("kill", "napper").ok();
+        assertThat(inspect("napper").at("/State/Status").asText()).isEqualTo("exited");
+        assertThat(inspect("napper").at("/State/ExitCode").asInt()).isEqualTo(137);
+        docker.run("run", "-d", "--network", "none", "--name", "named", "--stop-signal", "USR1", "busybox",
+                "sleep", "30").ok();
+        docker.run("pause", "named").ok();
+        docker.run("kill", "-s", "HUP", "named").ok();
+        assertThat(inspect("named").at("/State/Status").asText()).isEqualTo("paused");
+        docker.run("kill", "named").ok();
+        assertThat(inspect("named").at("/State/Status").asText()).isEqualTo("exited");
 
         docker.run("create", "--network", "none", "--name", "idle", "busybox", "true").ok();
         docker.run("run", "-d", "--network", "none", "--name", "busy", "busybox", "sleep", "30").ok();

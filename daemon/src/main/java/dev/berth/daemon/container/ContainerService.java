@@ -572,6 +572,12 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
             return; // it was waiting to restart: that is cancelled, and nothing runs to be signalled
         }
         Optional<ContainerRunner.Running> running = runner.get(r.id());
+        // dockerd's killWithSignal: a signal meant to end the container (SIGKILL, its stop signal,
+        // or any signal where it names none) thaws a paused one after it is sent, so that it is
+        // delivered; others leave it frozen, the signal pending
+        boolean paused = r.state().status().equals("paused");
+        String own = r.config().stopSignal();
+        boolean thaw = paused && (own == null || own.isEmpty() || number == 9 || number == Signals.parse(own));
         try {
             runner.signal(r.id(), number);
         } catch (IOException e) {
@@ -579,10 +585,12 @@ public final class ContainerService implements ContainerBackend, ContainerPids, 
         }
         events.publish(EventType.CONTAINER, "kill", r.id(), Map.of("name", r.shortName(), "image", r.image(),
                 "signal", Integer.toString(number)));
-        if (number == 9 && running.isPresent() && !r.state().status().equals("paused")) {
+        if (thaw) {
+            thawIfPaused(r);
+        }
+        if (number == 9 && running.isPresent() && (thaw || !paused)) {
             // as dockerd's Kill: a SIGKILL answers once the container is seen to have exited (or 10 s
-            // passed), so that the client's next request finds it exited; a frozen one (which
-            // berthd does not thaw for a kill, unlike dockerd) would only make it wait
+            // passed), so that the client's next request finds it exited
             try {
                 running.get().exit().get(10, TimeUnit.SECONDS);
             } catch (TimeoutException | ExecutionException e) {
