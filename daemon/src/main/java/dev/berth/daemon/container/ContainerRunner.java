@@ -139,7 +139,7 @@ final class ContainerRunner {
             if (shimEnd == null) {
                 follow(r, onExit); // it has exited already
             } else {
-                watchEnd(r, shimEnd, () -> follow(r, onExit));
+                watchEnd(r, shimEnd, true, () -> follow(r, onExit));
             }
         });
         return r;
@@ -180,7 +180,7 @@ final class ContainerRunner {
         Running r = new Running(id, null, pid, monitor, output, List.of(out, err), new CompletableFuture<>(), input);
         running.put(id, r);
         // the monitor is gone once its pidfd turns readable; its exit file says how the container ended
-        watchEnd(r, pidfd, () -> finish(r, new Exit(exitFileStatus(id), null), onExit));
+        watchEnd(r, pidfd, false, () -> finish(r, new Exit(exitFileStatus(id), null), onExit));
         return r;
     }
 
@@ -207,10 +207,18 @@ final class ContainerRunner {
     /**
      * Has the watch run {@code onEnd} once {@code end} (the pidfd of the shim or monitor) turns
      * readable, and report the container's OOMs meanwhile. Should the watch refuse, a platform
-     * thread waits for the end as before the watch existed.
+     * thread waits for the end as before the watch existed. {@code fresh}: the container has just
+     * started, and an OOM in the moments before its eventfd existed is reported now (a small
+     * memory limit is reached within milliseconds of the start); an adopted one's earlier OOMs
+     * were reported by the berthd that saw them.
      */
-    private void watchEnd(Running r, Pidfd end, Runnable onEnd) {
+    private void watchEnd(Running r, Pidfd end, boolean fresh, Runnable onEnd) {
+        // read before the eventfd exists, so that an OOM is counted here or signalled there, not both
+        boolean oomBefore = fresh && oomKilled(r.id());
         EventFd oom = oomEvents(r.id());
+        if (oomBefore) {
+            oomListener.accept(r.id()); // before its end can be handed on: oom comes before die
+        }
         try {
             watch.follow(r.id(), end, oom, () -> oomListener.accept(r.id()), onEnd);
         } catch (ErrnoException e) {
