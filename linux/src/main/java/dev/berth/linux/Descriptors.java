@@ -7,9 +7,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * open, read, write and FIONREAD on raw descriptors, for the wrappers that hand a descriptor to
- * an event loop ({@link FifoReader}, {@link EventFd}, {@link CgroupNotifications}): a Java
- * stream or channel never lets its descriptor number out.
+ * open, read, write and ioctl on raw descriptors, for the wrappers that hand a descriptor to
+ * an event loop ({@link FifoReader}, {@link EventFd}, {@link CgroupNotifications}) or to the
+ * kernel by number ({@link Terminals}): a Java stream or channel never lets its descriptor out.
  */
 final class Descriptors {
     static final int O_RDONLY = 0;
@@ -101,13 +101,20 @@ final class Descriptors {
     /** How many bytes wait to be read ({@code ioctl(FIONREAD)}, see ioctl_tty(2) and pipe(7)). */
     static int available(int fd, String what) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(LibC.CALL_STATE);
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
-            int rc = (int) Calls.IOCTL.invokeExact(state, fd, FIONREAD, count);
-            if (rc < 0) {
-                throw new ErrnoException("ioctl FIONREAD " + what, LibC.errno(state));
-            }
+            ioctl(fd, FIONREAD, count, "ioctl FIONREAD " + what);
             return count.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /** {@code ioctl(2)} with a pointer argument; {@code what} names it in the error. */
+    static void ioctl(int fd, long request, MemorySegment argument, String what) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(LibC.CALL_STATE);
+            int rc = (int) Calls.IOCTL.invokeExact(state, fd, request, argument);
+            if (rc < 0) {
+                throw new ErrnoException(what, LibC.errno(state));
+            }
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {

@@ -34,10 +34,10 @@ public final class Epoll implements AutoCloseable {
     static final long EVENT_SIZE = PACKED ? 12 : 16;
     private static final long DATA_OFFSET = PACKED ? 4 : 8;
 
-    private volatile int fd;
+    private final OwnedDescriptor fd;
 
     private Epoll(int fd) {
-        this.fd = fd;
+        this.fd = new OwnedDescriptor(fd, "epoll instance");
     }
 
     private static final class Calls {
@@ -128,23 +128,12 @@ public final class Epoll implements AutoCloseable {
     }
 
     private int descriptor() {
-        int fd = this.fd;
-        if (fd < 0) {
-            throw new IllegalStateException("epoll instance closed");
-        }
-        return fd;
+        return fd.get();
     }
 
     @Override
     public void close() {
-        int fd;
-        synchronized (this) {
-            fd = this.fd;
-            this.fd = -1;
-        }
-        if (fd >= 0) {
-            LibC.close(fd);
-        }
+        fd.close();
     }
 
     /**

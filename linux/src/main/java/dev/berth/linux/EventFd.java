@@ -18,10 +18,10 @@ public final class EventFd implements AutoCloseable {
     private static final int EFD_NONBLOCK = 0x800;
     private static final int EFD_CLOEXEC = 0x80000;
 
-    private volatile int fd;
+    private final OwnedDescriptor fd;
 
     private EventFd(int fd) {
-        this.fd = fd;
+        this.fd = new OwnedDescriptor(fd, "eventfd");
     }
 
     private static final class Create {
@@ -47,11 +47,7 @@ public final class EventFd implements AutoCloseable {
 
     /** The descriptor, to register with an {@link Epoll}; owned by this object. */
     public int descriptor() {
-        int fd = this.fd;
-        if (fd < 0) {
-            throw new IllegalStateException("eventfd closed");
-        }
-        return fd;
+        return fd.get();
     }
 
     /** Adds one to the counter, making the descriptor readable. */
@@ -71,13 +67,6 @@ public final class EventFd implements AutoCloseable {
 
     @Override
     public void close() {
-        int fd;
-        synchronized (this) {
-            fd = this.fd;
-            this.fd = -1;
-        }
-        if (fd >= 0) {
-            LibC.close(fd);
-        }
+        fd.close();
     }
 }

@@ -15,11 +15,11 @@ import java.nio.file.Path;
  */
 public final class FifoReader implements AutoCloseable {
     private final Path fifo;
-    private volatile int fd;
+    private final OwnedDescriptor fd;
 
     private FifoReader(Path fifo, int fd) {
         this.fifo = fifo;
-        this.fd = fd;
+        this.fd = new OwnedDescriptor(fd, "fifo " + fifo);
     }
 
     /** Opens the existing fifo {@code fifo}, non-blocking and close-on-exec. */
@@ -34,11 +34,7 @@ public final class FifoReader implements AutoCloseable {
 
     /** The descriptor, to register with an {@link Epoll}; owned by this object. */
     public int descriptor() {
-        int fd = this.fd;
-        if (fd < 0) {
-            throw new IllegalStateException("fifo " + fifo + " closed");
-        }
-        return fd;
+        return fd.get();
     }
 
     /**
@@ -57,14 +53,7 @@ public final class FifoReader implements AutoCloseable {
 
     @Override
     public void close() {
-        int fd;
-        synchronized (this) {
-            fd = this.fd;
-            this.fd = -1;
-        }
-        if (fd >= 0) {
-            LibC.close(fd);
-        }
+        fd.close();
     }
 
     @Override

@@ -38,11 +38,11 @@ public final class Pidfd implements AutoCloseable {
     private static final short POLLNVAL = 0x020;
 
     private final int pid;
-    private volatile int fd;
+    private final OwnedDescriptor fd;
 
     Pidfd(int pid, int fd) {
         this.pid = pid;
-        this.fd = fd;
+        this.fd = new OwnedDescriptor(fd, "pidfd for pid " + pid);
     }
 
     private static final class Open {
@@ -60,11 +60,6 @@ public final class Pidfd implements AutoCloseable {
         // struct pollfd { int fd; short events; short revents; }, one of them; nfds_t is unsigned long
         static final MethodHandle H = LibC.handle("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT,
                 ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), true);
-    }
-
-    private static final class Close {
-        static final MethodHandle H = LibC.handle("close",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), false);
     }
 
     /**
@@ -93,11 +88,7 @@ public final class Pidfd implements AutoCloseable {
 
     /** The descriptor, for an event loop that watches it for {@code POLLIN}; owned by this object. */
     public int descriptor() {
-        int fd = this.fd;
-        if (fd < 0) {
-            throw new IllegalStateException("pidfd for pid " + pid + " closed");
-        }
-        return fd;
+        return fd.get();
     }
 
     /**
@@ -171,18 +162,7 @@ public final class Pidfd implements AutoCloseable {
 
     @Override
     public void close() {
-        int fd;
-        synchronized (this) {
-            fd = this.fd;
-            this.fd = -1;
-        }
-        if (fd >= 0) {
-            try {
-                int ignored = (int) Close.H.invokeExact(fd);
-            } catch (Throwable t) {
-                throw new IllegalStateException("close downcall failed", t);
-            }
-        }
+        fd.close();
     }
 
     @Override

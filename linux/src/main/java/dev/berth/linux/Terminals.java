@@ -1,12 +1,10 @@
 package dev.berth.linux;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 
 /**
@@ -19,10 +17,7 @@ import java.nio.file.Path;
  * a terminal cannot hang the open; those fail the ioctl with {@code ENOTTY} instead.
  */
 public final class Terminals {
-    private static final int O_RDWR = 2;
     private static final int O_NOCTTY = 0x100;
-    private static final int O_NONBLOCK = 0x800;
-    private static final int O_CLOEXEC = 0x80000;
     /** From {@code <asm-generic/ioctls.h>}, the same on x86_64 and aarch64. */
     private static final long TIOCGWINSZ = 0x5413;
     private static final long TIOCSWINSZ = 0x5414;
@@ -36,24 +31,13 @@ public final class Terminals {
 
     private Terminals() {}
 
-    private static final class Open {
-        static final MethodHandle H = LibC.handle("open", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.ADDRESS, ValueLayout.JAVA_INT), true);
-    }
-
-    private static final class Ioctl {
-        // int ioctl(int fd, unsigned long request, struct winsize *)
-        static final MethodHandle H = LibC.variadicHandle("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), 2);
-    }
-
     /** Sets the terminal at {@code tty} to {@code rows} by {@code columns} ({@code ENOTTY} if it is no terminal). */
     public static void resize(Path tty, int rows, int columns) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment size = arena.allocate(WINSIZE);
             size.set(ValueLayout.JAVA_SHORT, 0, (short) rows);
             size.set(ValueLayout.JAVA_SHORT, 2, (short) columns);
-            ioctl(arena, tty, TIOCSWINSZ, size, "set the window size of " + tty);
+            ioctl(tty, TIOCSWINSZ, size, "set the window size of " + tty);
         }
     }
 
@@ -61,34 +45,17 @@ public final class Terminals {
     public static WindowSize size(Path tty) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment size = arena.allocate(WINSIZE);
-            ioctl(arena, tty, TIOCGWINSZ, size, "get the window size of " + tty);
+            ioctl(tty, TIOCGWINSZ, size, "get the window size of " + tty);
             return new WindowSize(Short.toUnsignedInt(size.get(ValueLayout.JAVA_SHORT, 0)),
                     Short.toUnsignedInt(size.get(ValueLayout.JAVA_SHORT, 2)));
         }
     }
 
-    private static void ioctl(Arena arena, Path tty, long request, MemorySegment size, String what)
-            throws ErrnoException {
-        MemorySegment state = arena.allocate(LibC.CALL_STATE);
-        int fd;
+    private static void ioctl(Path tty, long request, MemorySegment size, String what) throws ErrnoException {
+        int fd = Descriptors.open(tty.toString(),
+                Descriptors.O_RDWR | O_NOCTTY | Descriptors.O_NONBLOCK | Descriptors.O_CLOEXEC);
         try {
-            fd = (int) Open.H.invokeExact(state, arena.allocateFrom(tty.toString()),
-                    O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-        } catch (Throwable t) {
-            throw new IllegalStateException("open downcall failed", t);
-        }
-        if (fd < 0) {
-            throw new ErrnoException("open " + tty, LibC.errno(state));
-        }
-        try {
-            int rc = (int) Ioctl.H.invokeExact(state, fd, request, size);
-            if (rc != 0) {
-                throw new ErrnoException(what, LibC.errno(state));
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("ioctl downcall failed", t);
+            Descriptors.ioctl(fd, request, size, what);
         } finally {
             LibC.close(fd);
         }
