@@ -17,6 +17,7 @@ final class Descriptors {
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
     private static final long FIONREAD = 0x541B;
+    static final int READ_SIZE = 32 << 10;
 
     private Descriptors() {}
 
@@ -48,20 +49,23 @@ final class Descriptors {
     }
 
     /**
-     * {@code read(2)} into {@code buffer[offset, offset + length)}: the count read, 0 at end of
-     * file, -1 when a non-blocking descriptor has nothing now (EAGAIN). EINTR is retried.
+     * {@code read(2)} into {@code buffer[offset, offset + length)}, at most {@value #READ_SIZE}
+     * bytes: the count read, 0 at end of file, -1 when a non-blocking descriptor has nothing now
+     * (EAGAIN). EINTR is retried.
      */
     static int read(int fd, byte[] buffer, int offset, int length, String what) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(LibC.CALL_STATE);
-            MemorySegment native_ = arena.allocate(Math.max(1, length));
+        ReadBuffer b = READ_BUFFERS.poll();
+        if (b == null) {
+            b = new ReadBuffer();
+        }
+        try {
             while (true) {
-                long n = (long) Calls.READ.invokeExact(state, fd, native_, (long) length);
+                long n = (long) Calls.READ.invokeExact(b.state, fd, b.bytes, (long) Math.min(length, READ_SIZE));
                 if (n >= 0) {
-                    MemorySegment.copy(native_, ValueLayout.JAVA_BYTE, 0, buffer, offset, (int) n);
+                    MemorySegment.copy(b.bytes, ValueLayout.JAVA_BYTE, 0, buffer, offset, (int) n);
                     return (int) n;
                 }
-                int errno = LibC.errno(state);
+                int errno = LibC.errno(b.state);
                 if (errno == ErrnoException.EAGAIN) {
                     return -1;
                 }
@@ -73,7 +77,22 @@ final class Descriptors {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("read downcall failed", t);
+        } finally {
+            READ_BUFFERS.offer(b);
         }
+    }
+
+    /**
+     * Native memory that reads go through, taken and given back around each call, as the JDK's
+     * own temporary direct buffers: a container's output fifo is read often, and allocating,
+     * zeroing and freeing 32 KiB for each of those reads is work wasted. A read never blocks (the
+     * descriptors are non-blocking), so there are about as many as threads that read at once.
+     */
+    private static final java.util.Queue<ReadBuffer> READ_BUFFERS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private static final class ReadBuffer {
+        final MemorySegment bytes = Arena.global().allocate(READ_SIZE);
+        final MemorySegment state = Arena.global().allocate(LibC.CALL_STATE);
     }
 
     /** {@code write(2)} of all of {@code data} in one call, as an eventfd's 8 bytes must go; EINTR is retried. */
