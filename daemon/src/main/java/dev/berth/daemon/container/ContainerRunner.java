@@ -8,6 +8,7 @@ import dev.berth.oci.runtime.OciJson;
 import dev.berth.oci.runtime.Spec;
 import dev.berth.runtime.ProcInfo;
 import dev.berth.runtime.RuntimeFailure;
+import dev.berth.runtime.container.Cgroup;
 import dev.berth.runtime.container.Container;
 import dev.berth.runtime.container.Create;
 import dev.berth.runtime.container.Delete;
@@ -213,9 +214,10 @@ final class ContainerRunner {
      * were reported by the berthd that saw them.
      */
     private void watchEnd(Running r, Pidfd end, boolean fresh, Runnable onEnd) {
+        Cgroup cgroup = cgroupOf(r.id());
         // read before the eventfd exists, so that an OOM is counted here or signalled there, not both
-        boolean oomBefore = fresh && oomKilled(r.id());
-        EventFd oom = oomEvents(r.id());
+        boolean oomBefore = fresh && cgroup != null && oomKills(cgroup) > 0;
+        EventFd oom = cgroup == null ? null : oomEvents(r.id(), cgroup);
         if (oomBefore) {
             oomListener.accept(r.id()); // before its end can be handed on: oom comes before die
         }
@@ -238,13 +240,31 @@ final class ContainerRunner {
         }
     }
 
-    /** An eventfd for OOMs in the container's cgroup v1 memory controller; null where there is none (v2 is not watched). */
-    private EventFd oomEvents(String id) {
+    /** The container's cgroup as the runtime recorded it; null (and said in the log) if that cannot be read. */
+    private Cgroup cgroupOf(String id) {
         try {
-            Path memory = Container.load(runtime, id).cgroup().dirs().get("memory");
+            return Container.load(runtime, id).cgroup();
+        } catch (RuntimeFailure | IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "container " + id + ": no oom events as they happen: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static long oomKills(Cgroup cgroup) {
+        try {
+            return cgroup.oomKills();
+        } catch (RuntimeFailure | RuntimeException e) {
+            return 0; // nothing seen; the exit still reports an OOM (ContainerService.exited)
+        }
+    }
+
+    /** An eventfd for OOMs in the container's cgroup v1 memory controller; null where there is none (v2 is not watched). */
+    private EventFd oomEvents(String id, Cgroup cgroup) {
+        try {
+            Path memory = cgroup.dirs().get("memory");
             return memory == null || !Files.exists(memory.resolve("cgroup.event_control"))
                     ? null : CgroupNotifications.oom(memory);
-        } catch (RuntimeFailure | IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "container " + id + ": no oom events as they happen: " + e.getMessage());
             return null;
         }
@@ -370,7 +390,7 @@ final class ContainerRunner {
     /** True if the OOM killer killed a process in the container's cgroup (which lives until the runtime's delete). */
     private boolean oomKilled(String id) {
         try {
-            return runtime.store().load(id).isPresent() && Container.load(runtime, id).cgroup().oomKills() > 0;
+            return runtime.store().load(id).isPresent() && oomKills(Container.load(runtime, id).cgroup()) > 0;
         } catch (RuntimeFailure | IOException | RuntimeException e) {
             return false; // no cgroup left to ask: nothing was seen
         }
